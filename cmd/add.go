@@ -1,0 +1,220 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/awskeep/awskeep/profiles"
+	"github.com/awskeep/awskeep/sts"
+	"github.com/awskeep/awskeep/vault"
+	"github.com/spf13/cobra"
+)
+
+type addOptions struct {
+	f        *factory
+	Profile  string
+	FromEnv  bool
+	NoVerify bool
+
+	// verify and keyCreated reach AWS; tests replace them.
+	verify     func(context.Context, sts.ClientConfig, sts.StaticKey) (sts.Identity, error)
+	keyCreated func(context.Context, sts.ClientConfig, sts.StaticKey, string) (time.Time, error)
+}
+
+func newAddCmd(f *factory, runF func(context.Context, *addOptions) error) *cobra.Command {
+	opts := &addOptions{f: f, verify: sts.GetCallerIdentity, keyCreated: sts.KeyCreated}
+	c := &cobra.Command{
+		Use:   "add PROFILE [--env] [--no-verify]",
+		Short: "Store an access key pair for a profile in the keyring",
+		Long: `Store a long-term IAM access key pair for PROFILE in the keyring.
+
+The key is read from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY with --env; otherwise
+awskeep asks on the terminal (the secret is not echoed); otherwise it reads two lines,
+the key id and the secret, from standard input. The key is checked with STS
+GetCallerIdentity (skip with --no-verify), its creation date is read from IAM when the
+key may list its own keys, and [profile PROFILE] is added to ~/.aws/config if missing.`,
+		Example: `  awskeep add work
+  AWS_ACCESS_KEY_ID=AKIA... AWS_SECRET_ACCESS_KEY=... awskeep add work --env
+  printf '%s\n%s\n' "$KEY_ID" "$SECRET" | awskeep add ci`,
+		Args:              exactArgs(1, "one profile name"),
+		ValidArgsFunction: completeProfiles(f),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Profile = args[0]
+			if err := checkProfileName(opts.Profile); err != nil {
+				return usageErrorf(c, "%v", err)
+			}
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return runAdd(c.Context(), opts)
+		},
+	}
+	c.Flags().BoolVar(&opts.FromEnv, "env", false, "Read the key from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+	c.Flags().BoolVar(&opts.NoVerify, "no-verify", false, "Store the key without checking it with AWS")
+	return c
+}
+
+func runAdd(ctx context.Context, opts *addOptions) error {
+	f := opts.f
+	keyID, secret, err := readKeyPair(opts)
+	if err != nil {
+		return err
+	}
+	if err := checkKeyPair(keyID, secret); err != nil {
+		return err
+	}
+	set, err := f.Profiles()
+	if err != nil {
+		return err
+	}
+	now := f.Now().UTC()
+	key := vault.Key{Profile: opts.Profile, AccessKeyID: keyID, SecretAccessKey: secret, CreatedAt: now, AddedAt: now}
+	if !opts.NoVerify {
+		cfg := clientConfigFor(f, set, opts.Profile)
+		static := sts.StaticKey{AccessKeyID: keyID, SecretAccessKey: secret}
+		f.Log.Debug("verifying key", "profile", opts.Profile, "key", sts.MaskKeyID(keyID), "endpoint", cfg.STSEndpoint)
+		id, err := opts.verify(ctx, cfg, static)
+		if err != nil {
+			return &keyNotStoredError{profile: opts.Profile, err: err}
+		}
+		key.Account, key.ARN, key.UserName = id.Account, id.ARN, id.UserName
+		if id.IsRoot {
+			fmt.Fprintf(f.IO.ErrOut, "WARNING: this key belongs to the root user of account %s.\n"+
+				"  Root keys cannot be limited by IAM policies. Create an IAM user for everyday work\n"+
+				"  and delete this key in the console (Security credentials).\n", id.Account)
+		}
+		if created, err := opts.keyCreated(ctx, cfg, static, id.UserName); err == nil && !created.IsZero() {
+			key.CreatedAt, key.CreatedFromIAM = created.UTC(), true
+		} else if err != nil {
+			f.Log.Debug("key creation date not available from IAM; using the time added", "err", err)
+		}
+	}
+	store, err := f.Vault()
+	if err != nil {
+		return err
+	}
+	if old, err := store.Key(opts.Profile); err == nil && old.AccessKeyID != keyID {
+		n, _ := store.DeleteSessions(func(s vault.SessionInfo) bool { return s.SourceKeyID == old.AccessKeyID })
+		f.Log.Debug("replacing stored key", "old", sts.MaskKeyID(old.AccessKeyID), "sessions_dropped", n)
+	}
+	if err := store.PutKey(key); err != nil {
+		return err
+	}
+	if !set.Has(opts.Profile) {
+		err := profiles.EditFile(set.Paths().Config, func(d *profiles.Document) error {
+			d.AddSection(profiles.ConfigSection(opts.Profile))
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("the key is stored, but adding [%s] to %s failed: %w", profiles.ConfigSection(opts.Profile), set.Paths().Config, err)
+		}
+	}
+	msg := fmt.Sprintf("Stored key %s for profile %s in the %s keyring", sts.MaskKeyID(keyID), opts.Profile, store.Backend())
+	if key.ARN != "" {
+		msg += fmt.Sprintf(" (%s)", key.ARN)
+	} else {
+		msg += " (not verified)"
+	}
+	fmt.Fprintln(f.IO.ErrOut, msg+".")
+	return nil
+}
+
+// keyNotStoredError says that verification failed and nothing was stored.
+type keyNotStoredError struct {
+	profile string
+	err     error
+}
+
+func (e *keyNotStoredError) Error() string {
+	return fmt.Sprintf("key for %s not stored: %v", e.profile, e.err)
+}
+func (e *keyNotStoredError) Unwrap() error { return e.err }
+
+func readKeyPair(opts *addOptions) (string, vault.Secret, error) {
+	f := opts.f
+	if opts.FromEnv {
+		id, secret := f.Getenv("AWS_ACCESS_KEY_ID"), f.Getenv("AWS_SECRET_ACCESS_KEY")
+		if id == "" || secret == "" {
+			return "", "", errors.New("--env needs both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set")
+		}
+		return id, vault.Secret(secret), nil
+	}
+	if f.IO.stdinIsTerminal() {
+		if tty, err := f.IO.openTTY(); err == nil {
+			defer tty.Close()
+			fmt.Fprint(tty, "Access key ID: ")
+			id, err := readLine(tty)
+			if err != nil {
+				return "", "", fmt.Errorf("reading the access key ID: %w", err)
+			}
+			fmt.Fprint(tty, "Secret access key: ")
+			secret, err := readHidden(tty)
+			fmt.Fprintln(tty)
+			if err != nil {
+				return "", "", fmt.Errorf("reading the secret access key: %w", err)
+			}
+			return id, vault.Secret(secret), nil
+		}
+	}
+	id, err := readLine(f.IO.In)
+	if err != nil {
+		return "", "", errors.New("no key given: pipe two lines (key id, secret) to standard input, use --env, or run on a terminal")
+	}
+	secret, err := readLine(f.IO.In)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", "", errors.New("standard input has the key id but no secret on the second line")
+	}
+	return id, vault.Secret(secret), nil
+}
+
+var (
+	keyIDPattern   = regexp.MustCompile(`^[A-Z0-9]{16,128}$`)
+	profilePattern = regexp.MustCompile(`^[A-Za-z0-9._@+=,-]+$`)
+)
+
+// checkKeyPair rejects what cannot be a long-term IAM key before AWS is asked.
+func checkKeyPair(keyID string, secret vault.Secret) error {
+	s := secret.Reveal()
+	switch {
+	case keyID != strings.TrimSpace(keyID) || strings.ContainsAny(keyID, " \t"):
+		return errors.New("the access key ID has spaces in it; paste it again without them")
+	case !keyIDPattern.MatchString(keyID):
+		return fmt.Errorf("%q is not an access key ID (they look like AKIA followed by 16 capital letters and digits)", keyID)
+	case strings.HasPrefix(keyID, "ASIA"):
+		return errors.New("that is a temporary key (ASIA...), which expires and needs a session token; store a long-term key (AKIA...)")
+	case s == "":
+		return errors.New("the secret access key is empty")
+	case strings.ContainsAny(s, " \t\r\n"):
+		return errors.New("the secret access key has spaces in it; paste it again without them")
+	case len(s) < 16:
+		return errors.New("the secret access key is too short to be one (they are 40 characters)")
+	}
+	return nil
+}
+
+func checkProfileName(name string) error {
+	if !profilePattern.MatchString(name) {
+		return fmt.Errorf("%q is not a usable profile name (letters, digits and . _ - @ + = , only)", name)
+	}
+	return nil
+}
+
+// clientConfigFor finds region and endpoints for a profile the way the AWS
+// CLI does: environment over the profile's own settings.
+func clientConfigFor(f *factory, set *profiles.Set, profile string) sts.ClientConfig {
+	var region, endpoint string
+	if p, err := set.Profile(profile); err == nil {
+		if v, ok := p.Get("region"); ok {
+			region = v.Text
+		}
+		if v, ok := p.Get("endpoint_url"); ok {
+			endpoint = v.Text
+		}
+	}
+	return sts.ClientConfigFromEnv(f.Getenv, region, endpoint)
+}

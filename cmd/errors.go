@@ -1,0 +1,110 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes. They are part of the command-line contract (docs/troubleshooting.md).
+const (
+	exitOK       = 0
+	exitFailure  = 1
+	exitUsage    = 2
+	exitRejected = 3 // AWS rejected the stored long-term key (revoked, deleted, wrong secret)
+)
+
+// usageError is a mistake in the command line: exit 2 with a pointer to --help.
+type usageError struct {
+	cmdPath string
+	msg     string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+func usageErrorf(c *cobra.Command, format string, args ...any) error {
+	return &usageError{cmdPath: c.CommandPath(), msg: fmt.Sprintf(format, args...)}
+}
+
+// exitCodeError ends awskeep with a given code and no message of its own
+// (exec passes its child's exit code through).
+type exitCodeError struct{ code int }
+
+func (e *exitCodeError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// explanation is what the user reads: what went wrong and what to do next.
+type explanation struct {
+	message string
+	hints   []string
+	code    int
+}
+
+// renderError prints err as "awskeep: <message>" with hints and returns the
+// exit code. Every typed error from profiles, vault and sts is explained here,
+// in one place.
+func renderError(w io.Writer, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var ec *exitCodeError
+	if errors.As(err, &ec) {
+		return ec.code
+	}
+	e := explain(err)
+	fmt.Fprintf(w, "awskeep: %s\n", e.message)
+	for _, h := range e.hints {
+		fmt.Fprintf(w, "  %s\n", h)
+	}
+	return e.code
+}
+
+func explain(err error) explanation {
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return explanation{message: ue.msg, hints: []string{fmt.Sprintf("Run '%s --help' for usage.", ue.cmdPath)}, code: exitUsage}
+	}
+	if strings.HasPrefix(err.Error(), "unknown command ") {
+		return explanation{message: err.Error(), hints: []string{"Run 'awskeep --help' for the list of commands."}, code: exitUsage}
+	}
+	for _, explainer := range explainers {
+		if e, ok := explainer(err); ok {
+			return e
+		}
+	}
+	return explanation{message: err.Error(), code: exitFailure}
+}
+
+// explainers turn typed errors into explanations; each package's errors get
+// their own file (explain_profiles.go, ...).
+var explainers []func(error) (explanation, bool)
+
+// cobra argument validators that fail as usage errors.
+func exactArgs(n int, names string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageErrorf(c, "%s takes %s (got %d arguments)", c.CommandPath(), names, len(args))
+		}
+		return nil
+	}
+}
+
+func maxArgs(n int, names string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) > n {
+			return usageErrorf(c, "%s takes at most %s (got %d arguments)", c.CommandPath(), names, len(args))
+		}
+		return nil
+	}
+}
+
+func minArgs(n int, names string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usageErrorf(c, "%s takes %s", c.CommandPath(), names)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,49 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/awskeep/awskeep/profiles"
+)
+
+func init() { explainers = append(explainers, explainProfileError) }
+
+func explainProfileError(err error) (explanation, bool) {
+	var unknown *profiles.UnknownProfileError
+	var cycle *profiles.CycleError
+	var missing *profiles.MissingSourceError
+	var parse *profiles.ParseError
+	var invalid *profiles.InvalidValueError
+	switch {
+	case errors.As(err, &unknown):
+		e := explanation{message: fmt.Sprintf("no profile named %q in the AWS config files", unknown.Name), code: exitFailure}
+		if len(unknown.Suggestions) > 0 {
+			e.hints = append(e.hints, "Did you mean: "+strings.Join(unknown.Suggestions, ", ")+"?")
+		}
+		e.hints = append(e.hints, "List profiles with 'awskeep profile list'; create one with 'awskeep add "+unknown.Name+"'.")
+		return e, true
+	case errors.As(err, &cycle):
+		return explanation{
+			message: "source_profile cycle: " + strings.Join(cycle.Path, " -> "),
+			hints:   []string{"Break the loop by changing source_profile in one of these profiles (awskeep profile set NAME source_profile=OTHER)."},
+			code:    exitFailure,
+		}, true
+	case errors.As(err, &missing):
+		return explanation{
+			message: fmt.Sprintf("profile %s names source_profile %s, which does not exist", missing.Profile, missing.Source),
+			hints:   []string{fmt.Sprintf("Create it with 'awskeep add %s', or fix source_profile in %s.", missing.Source, missing.Profile)},
+			code:    exitFailure,
+		}, true
+	case errors.As(err, &parse):
+		return explanation{
+			message: fmt.Sprintf("%s line %d: %s", parse.File, parse.Line, parse.Msg),
+			hints:   []string{"Fix that line; awskeep will not edit a file it cannot read."},
+			code:    exitFailure,
+		}, true
+	case errors.As(err, &invalid):
+		return explanation{message: invalid.Error(), code: exitFailure}, true
+	}
+	return explanation{}, false
+}

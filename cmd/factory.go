@@ -1,0 +1,169 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/awskeep/awskeep/profiles"
+	"github.com/awskeep/awskeep/vault"
+	"golang.org/x/term"
+)
+
+// factory hands out a command's dependencies lazily, so `version` and
+// `--help` never open a keyring or read a file, and tests can swap any of them.
+type factory struct {
+	IO      *ioStreams
+	Getenv  func(string) string
+	HomeDir func() (string, error)
+	Now     func() time.Time
+	Log     *slog.Logger
+
+	// backend is the --backend flag; empty means AWSKEEP_BACKEND or auto.
+	backend string
+
+	profilesOnce sync.Once
+	profileSet   *profiles.Set
+	profilesErr  error
+
+	vaultOnce sync.Once
+	store     *vault.Store
+	vaultErr  error
+
+	// openVault opens the keyring; tests replace it.
+	openVault func(vault.Config) (*vault.Store, error)
+}
+
+func newSystemFactory() *factory {
+	return &factory{
+		IO:        systemStreams(),
+		Getenv:    os.Getenv,
+		HomeDir:   os.UserHomeDir,
+		Now:       time.Now,
+		Log:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+		openVault: vault.Open,
+	}
+}
+
+// ProfilePaths are the config and credentials files, as the AWS CLI finds them.
+func (f *factory) ProfilePaths() (profiles.Paths, error) {
+	home, err := f.HomeDir()
+	if err != nil && (f.Getenv("AWS_CONFIG_FILE") == "" || f.Getenv("AWS_SHARED_CREDENTIALS_FILE") == "") {
+		return profiles.Paths{}, fmt.Errorf("finding the home directory for ~/.aws: %w", err)
+	}
+	return profiles.PathsFromEnv(f.Getenv, home), nil
+}
+
+// Profiles loads the config files once per command.
+func (f *factory) Profiles() (*profiles.Set, error) {
+	f.profilesOnce.Do(func() {
+		paths, err := f.ProfilePaths()
+		if err != nil {
+			f.profilesErr = err
+			return
+		}
+		f.profileSet, f.profilesErr = profiles.Load(paths)
+	})
+	return f.profileSet, f.profilesErr
+}
+
+// ReloadProfiles forgets the loaded files after a command edited them.
+func (f *factory) ReloadProfiles() {
+	f.profilesOnce = sync.Once{}
+	f.profileSet, f.profilesErr = nil, nil
+}
+
+// resetVault forgets the opened keyring (tests run several commands on one factory).
+func (f *factory) resetVault() {
+	f.vaultOnce = sync.Once{}
+	f.store, f.vaultErr = nil, nil
+}
+
+// Vault opens the keyring once per command, choosing the backend now rather
+// than at start-up.
+func (f *factory) Vault() (*vault.Store, error) {
+	f.vaultOnce.Do(func() {
+		home, err := f.HomeDir()
+		if err != nil {
+			f.vaultErr = fmt.Errorf("finding the home directory: %w", err)
+			return
+		}
+		cfg := vault.ConfigFromEnv(f.Getenv, home)
+		if f.backend != "" {
+			cfg.Backend = f.backend
+		}
+		cfg.FilePassphrase = f.filePassphrase
+		f.Log.Debug("opening keyring", "backend", cfg.Backend)
+		f.store, f.vaultErr = f.openVault(cfg)
+		if f.vaultErr == nil {
+			f.Log.Debug("keyring open", "backend", f.store.Backend())
+		}
+	})
+	return f.store, f.vaultErr
+}
+
+// filePassphrase supplies the file backend's passphrase: the environment
+// first, then a hidden prompt on the terminal.
+func (f *factory) filePassphrase(prompt string) (vault.Secret, error) {
+	if p := f.Getenv("AWSKEEP_FILE_PASSPHRASE"); p != "" {
+		return vault.Secret(p), nil
+	}
+	tty, err := f.IO.openTTY()
+	if err != nil {
+		return "", &needPassphraseError{}
+	}
+	defer tty.Close()
+	fmt.Fprint(tty, prompt)
+	p, err := readHidden(tty)
+	fmt.Fprintln(tty)
+	if err != nil {
+		return "", fmt.Errorf("reading the passphrase: %w", err)
+	}
+	return vault.Secret(p), nil
+}
+
+type needPassphraseError struct{}
+
+func (*needPassphraseError) Error() string {
+	return "the file keyring needs a passphrase and there is no terminal to ask for it; set AWSKEEP_FILE_PASSPHRASE"
+}
+
+// readHidden reads one line without echo when rw is a terminal.
+func readHidden(rw io.ReadWriter) (string, error) {
+	if fd, ok := rw.(interface{ Fd() uintptr }); ok && term.IsTerminal(int(fd.Fd())) {
+		b, err := term.ReadPassword(int(fd.Fd()))
+		return string(b), err
+	}
+	return readLine(rw)
+}
+
+// readLine reads one line byte by byte, so nothing after it is consumed.
+func readLine(r io.Reader) (string, error) {
+	var line []byte
+	buf := make([]byte, 1)
+	for {
+		n, err := r.Read(buf)
+		if n == 1 {
+			if buf[0] == '\n' {
+				break
+			}
+			line = append(line, buf[0])
+		}
+		if err == io.EOF {
+			if len(line) == 0 {
+				return "", io.ErrUnexpectedEOF
+			}
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	return string(line), nil
+}

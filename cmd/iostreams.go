@@ -1,0 +1,35 @@
+package cmd
+
+import (
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// ioStreams are the standard streams a command reads and writes, injected so
+// commands run in tests without a terminal.
+type ioStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	// stdinIsTerminal reports whether In is an interactive terminal.
+	stdinIsTerminal func() bool
+	// openTTY opens the controlling terminal for prompts. Prompts go there, not
+	// to stdout, so they work under credential_process where stdout belongs to
+	// the caller. It fails on a machine with no terminal.
+	openTTY func() (io.ReadWriteCloser, error)
+}
+
+func systemStreams() *ioStreams {
+	return &ioStreams{
+		In:              os.Stdin,
+		Out:             os.Stdout,
+		ErrOut:          os.Stderr,
+		stdinIsTerminal: func() bool { return term.IsTerminal(int(os.Stdin.Fd())) },
+		openTTY: func() (io.ReadWriteCloser, error) {
+			return os.OpenFile("/dev/tty", os.O_RDWR, 0)
+		},
+	}
+}

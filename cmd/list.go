@@ -1,0 +1,208 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/awskeep/awskeep/profiles"
+	"github.com/awskeep/awskeep/sts"
+	"github.com/spf13/cobra"
+)
+
+type listOptions struct {
+	f    *factory
+	JSON bool
+}
+
+// listedProfile is one row of `awskeep list`; its JSON form is stable.
+type listedProfile struct {
+	Profile        string          `json:"profile"`
+	Key            string          `json:"key,omitempty"` // masked
+	KeyCreated     *time.Time      `json:"key_created,omitempty"`
+	KeyCreatedFrom string          `json:"key_created_from,omitempty"` // "iam" or "added"
+	KeyAgeDays     *int            `json:"key_age_days,omitempty"`
+	Source         string          `json:"source_profile,omitempty"`
+	Role           string          `json:"role_arn,omitempty"`
+	Sessions       []listedSession `json:"sessions"`
+	RotateDue      bool            `json:"rotate_due"`
+	InConfig       bool            `json:"in_config"`
+}
+
+type listedSession struct {
+	Expiration time.Time `json:"expiration"`
+	SecondsLeft int64    `json:"seconds_left"`
+}
+
+func newListCmd(f *factory, runF func(context.Context, *listOptions) error) *cobra.Command {
+	opts := &listOptions{f: f}
+	c := &cobra.Command{
+		Use:   "list [--json]",
+		Short: "List profiles, stored keys, key ages and cached sessions",
+		Long: `List every profile in the AWS config files and every key in the keyring: the stored key
+(masked to its last 4 characters), its age, the profile's source and role, cached sessions
+with their time left, and a reminder where the key is due for rotation.`,
+		Example: "  awskeep list\n  awskeep list --json",
+		Args:    exactArgs(0, "no arguments"),
+		RunE: func(c *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return runList(c.Context(), opts)
+		},
+	}
+	c.Flags().BoolVar(&opts.JSON, "json", false, "Print JSON")
+	return c
+}
+
+func runList(_ context.Context, opts *listOptions) error {
+	f := opts.f
+	set, err := f.Profiles()
+	if err != nil {
+		return err
+	}
+	store, err := f.Vault()
+	if err != nil {
+		return err
+	}
+	stored, err := store.KeyProfiles()
+	if err != nil {
+		return err
+	}
+	sessions, err := store.Sessions()
+	if err != nil {
+		return err
+	}
+	names := map[string]bool{}
+	for _, n := range set.Names() {
+		names[n] = true
+	}
+	for _, n := range stored {
+		names[n] = true
+	}
+	storedSet := map[string]bool{}
+	for _, n := range stored {
+		storedSet[n] = true
+	}
+	now := f.Now()
+	defaultRotate, err := rotateAfterDefault(f)
+	if err != nil {
+		return err
+	}
+	var rows []listedProfile
+	for _, name := range sortedKeys(names) {
+		row := listedProfile{Profile: name, InConfig: set.Has(name), Sessions: []listedSession{}}
+		var p *profiles.Profile
+		if row.InConfig {
+			p, _ = set.Profile(name)
+			if v, ok := p.Get("source_profile"); ok {
+				row.Source = v.Text
+			}
+			if v, ok := p.Get("role_arn"); ok {
+				row.Role = v.Text
+			}
+		}
+		if storedSet[name] {
+			key, err := store.Key(name)
+			if err != nil {
+				return err
+			}
+			row.Key = sts.MaskKeyID(key.AccessKeyID)
+			created := key.CreatedAt
+			row.KeyCreated = &created
+			row.KeyCreatedFrom = "added"
+			if key.CreatedFromIAM {
+				row.KeyCreatedFrom = "iam"
+			}
+			age := int(now.Sub(created).Hours() / 24)
+			row.KeyAgeDays = &age
+			limit := defaultRotate
+			if p != nil {
+				if v, ok := p.Get("rotate_after"); ok {
+					if d, err := profiles.ParseAge(v.Text); err == nil {
+						limit = d
+					}
+				}
+			}
+			row.RotateDue = now.Sub(created) > limit
+		}
+		for _, s := range sessions {
+			if s.Profile == name && s.Expiration.After(now) {
+				row.Sessions = append(row.Sessions, listedSession{Expiration: s.Expiration.UTC(), SecondsLeft: int64(s.Expiration.Sub(now).Seconds())})
+			}
+		}
+		rows = append(rows, row)
+	}
+	if opts.JSON {
+		enc := json.NewEncoder(f.IO.Out)
+		enc.SetIndent("", "  ")
+		if rows == nil {
+			rows = []listedProfile{}
+		}
+		return enc.Encode(rows)
+	}
+	if len(rows) == 0 {
+		fmt.Fprintln(f.IO.Out, "No profiles and no stored keys. Add a key with: awskeep add PROFILE")
+		return nil
+	}
+	tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROFILE\tKEY\tAGE\tSOURCE\tROLE\tSESSIONS")
+	for _, r := range rows {
+		key, age := "-", "-"
+		if r.Key != "" {
+			key = r.Key
+			age = fmt.Sprintf("%dd", *r.KeyAgeDays)
+			if r.KeyCreatedFrom == "added" {
+				age += " (since added)"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Profile, key, age, dash(r.Source), dash(r.Role), describeSessions(r.Sessions))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if r.RotateDue {
+			fmt.Fprintf(f.IO.ErrOut, "Reminder: the key of %s is %d days old; rotate it with 'awskeep rotate %s'.\n", r.Profile, *r.KeyAgeDays, r.Profile)
+		}
+	}
+	return nil
+}
+
+func describeSessions(ss []listedSession) string {
+	if len(ss) == 0 {
+		return "-"
+	}
+	parts := make([]string, 0, len(ss))
+	for _, s := range ss {
+		parts = append(parts, (time.Duration(s.SecondsLeft)*time.Second).Round(time.Minute).String()+" left")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// rotateAfterDefault is AWSKEEP_ROTATE_AFTER, or 90 days (the CIS benchmark's figure).
+func rotateAfterDefault(f *factory) (time.Duration, error) {
+	v := f.Getenv("AWSKEEP_ROTATE_AFTER")
+	if v == "" {
+		return 90 * 24 * time.Hour, nil
+	}
+	d, err := profiles.ParseAge(v)
+	if err != nil {
+		return 0, errors.New("AWSKEEP_ROTATE_AFTER=" + v + " is not an age such as 90d, 36h or 1s")
+	}
+	return d, nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

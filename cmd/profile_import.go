@@ -1,0 +1,150 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/awskeep/awskeep/profiles"
+	"github.com/awskeep/awskeep/sts"
+	"github.com/awskeep/awskeep/vault"
+	"github.com/spf13/cobra"
+)
+
+type profileImportOptions struct {
+	f        *factory
+	Profiles []string
+}
+
+// plainTextKeys are the lines import takes out of the files.
+var plainTextKeys = []string{"aws_access_key_id", "aws_secret_access_key"}
+
+func newProfileImportCmd(f *factory, runF func(context.Context, *profileImportOptions) error) *cobra.Command {
+	opts := &profileImportOptions{f: f}
+	c := &cobra.Command{
+		Use:   "import [PROFILE...]",
+		Short: "Move plain-text keys from ~/.aws/credentials into the keyring",
+		Long: `Move the plain-text access keys of the named profiles (default: every profile that has
+one) from ~/.aws/credentials into the keyring. Each key is stored, read back and compared
+before its lines are removed from the file; the rest of the file stays as it was. An
+import stopped half-way loses nothing: a key leaves the file only after its keyring copy
+is verified.
+
+Profiles holding temporary credentials (aws_session_token) are skipped: those expire.`,
+		Example:           "  awskeep profile import\n  awskeep profile import work personal",
+		ValidArgsFunction: completeProfiles(f),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Profiles = args
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return runProfileImport(c.Context(), opts)
+		},
+	}
+	return c
+}
+
+func runProfileImport(_ context.Context, opts *profileImportOptions) error {
+	f := opts.f
+	set, err := f.Profiles()
+	if err != nil {
+		return err
+	}
+	names := opts.Profiles
+	if len(names) == 0 {
+		for _, n := range set.Names() {
+			if p, err := set.Profile(n); err == nil && p.HasStaticKey() {
+				names = append(names, n)
+			}
+		}
+		if len(names) == 0 {
+			fmt.Fprintf(f.IO.ErrOut, "No plain-text keys in %s: nothing to import.\n", set.Paths().Credentials)
+			return nil
+		}
+	}
+	type candidate struct {
+		name string
+		key  vault.Key
+		file string
+	}
+	var todo []candidate
+	for _, n := range names {
+		p, err := set.Profile(n)
+		if err != nil {
+			return err
+		}
+		if !p.HasStaticKey() {
+			return fmt.Errorf("profile %s has no plain-text key in %s to import", n, set.Paths().Credentials)
+		}
+		id, _ := p.Get("aws_access_key_id")
+		secret, _ := p.Get("aws_secret_access_key")
+		if _, ok := p.Get("aws_session_token"); ok {
+			fmt.Fprintf(f.IO.ErrOut, "Skipping %s: it holds temporary credentials (aws_session_token), which expire.\n", n)
+			continue
+		}
+		if err := checkKeyPair(id.Text, vault.Secret(secret.Text)); err != nil {
+			return fmt.Errorf("profile %s (%s line %d): %w", n, id.File, id.Line, err)
+		}
+		now := f.Now().UTC()
+		todo = append(todo, candidate{name: n, file: id.File, key: vault.Key{
+			Profile: n, AccessKeyID: id.Text, SecretAccessKey: vault.Secret(secret.Text), CreatedAt: now, AddedAt: now,
+		}})
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	store, err := f.Vault()
+	if err != nil {
+		return err
+	}
+	imported := 0
+	for _, c := range todo {
+		if err := importOne(store, set, c.name, c.key, c.file); err != nil {
+			return fmt.Errorf("importing %s (%d of %d imported before it): %w", c.name, imported, len(todo), err)
+		}
+		imported++
+		fmt.Fprintf(f.IO.ErrOut, "Imported %s: key %s is in the %s keyring and no longer in %s.\n", c.name, sts.MaskKeyID(c.key.AccessKeyID), store.Backend(), c.file)
+	}
+	f.ReloadProfiles()
+	fmt.Fprintf(f.IO.ErrOut, "\nTools that read ~/.aws/credentials can get these keys from awskeep instead. Either run them\n"+
+		"under 'awskeep exec PROFILE -- COMMAND', or add to each profile in %s:\n"+
+		"  credential_process = awskeep credential-process PROFILE\n", set.Paths().Config)
+	return nil
+}
+
+// importOne stores one key, proves the stored copy reads back identical, and
+// only then takes the key's lines out of the file it came from.
+func importOne(store *vault.Store, set *profiles.Set, name string, key vault.Key, file string) error {
+	if err := store.PutKey(key); err != nil {
+		return err
+	}
+	back, err := store.Key(name)
+	if err != nil {
+		return fmt.Errorf("reading the stored copy back: %w", err)
+	}
+	if back.AccessKeyID != key.AccessKeyID || back.SecretAccessKey.Reveal() != key.SecretAccessKey.Reveal() {
+		return errors.New("the keyring returned a different key than was stored; the file was left as it is")
+	}
+	if file == set.Paths().Config {
+		// The CLI also reads keys from [profile NAME] in the config file.
+		return profiles.EditFile(file, func(d *profiles.Document) error {
+			for _, k := range plainTextKeys {
+				d.Unset(profiles.ConfigSection(name), k)
+			}
+			return nil
+		})
+	}
+	if err := profiles.EditFile(file, func(d *profiles.Document) error {
+		for _, k := range plainTextKeys {
+			d.Unset(name, k)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	// Keep the profile known to the AWS CLI once its credentials are gone.
+	return profiles.EditFile(set.Paths().Config, func(d *profiles.Document) error {
+		d.AddSection(profiles.ConfigSection(name))
+		return nil
+	})
+}

@@ -1,0 +1,123 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/awskeep/awskeep/profiles"
+	"github.com/spf13/cobra"
+)
+
+type profileShowOptions struct {
+	f    *factory
+	Name string
+	JSON bool
+}
+
+type shownValue struct {
+	Value string `json:"value"`
+	File  string `json:"file"`
+	Line  int    `json:"line"`
+}
+
+type shownHop struct {
+	Profile string                `json:"profile"`
+	Role    string                `json:"role"` // "long-term key", "assume role", "shares source key"
+	Values  map[string]shownValue `json:"values"`
+}
+
+func newProfileShowCmd(f *factory, runF func(context.Context, *profileShowOptions) error) *cobra.Command {
+	opts := &profileShowOptions{f: f}
+	c := &cobra.Command{
+		Use:   "show PROFILE",
+		Short: "Show how a profile resolves, hop by hop, and where each value came from",
+		Long: `Show the chain a profile resolves into: the profile holding the long-term key first,
+then each role assumed on the way, with every setting and the file and line it came from.`,
+		Example:           "  awskeep profile show prod-admin\n  awskeep profile show prod-admin --json",
+		Args:              exactArgs(1, "one profile name"),
+		ValidArgsFunction: completeProfiles(f),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Name = args[0]
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return runProfileShow(c.Context(), opts)
+		},
+	}
+	c.Flags().BoolVar(&opts.JSON, "json", false, "Print JSON")
+	return c
+}
+
+func runProfileShow(_ context.Context, opts *profileShowOptions) error {
+	set, err := opts.f.Profiles()
+	if err != nil {
+		return err
+	}
+	chain, err := set.Resolve(opts.Name)
+	if err != nil {
+		return err
+	}
+	home, _ := opts.f.HomeDir()
+	hops := make([]shownHop, 0, len(chain.Hops))
+	for i, hop := range chain.Hops {
+		h := shownHop{Profile: hop.Profile, Role: hopRole(i, hop), Values: map[string]shownValue{}}
+		for key, v := range hop.Origins {
+			h.Values[key] = shownValue{Value: v.Text, File: shortPath(v.File, home), Line: v.Line}
+		}
+		hops = append(hops, h)
+	}
+	out := opts.f.IO.Out
+	if opts.JSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"profile": opts.Name, "hops": hops})
+	}
+	fmt.Fprintf(out, "%s resolves in %d hop%s:\n", opts.Name, len(hops), plural(len(hops)))
+	for i, h := range hops {
+		fmt.Fprintf(out, "%d. %s (%s)\n", i+1, h.Profile, h.Role)
+		keys := make([]string, 0, len(h.Values))
+		for k := range h.Values {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			v := h.Values[k]
+			fmt.Fprintf(out, "     %-18s = %-40s %s:%d\n", k, v.Value, v.File, v.Line)
+		}
+	}
+	return nil
+}
+
+func hopRole(i int, hop profiles.Hop) string {
+	switch {
+	case i == 0 && hop.RoleARN != "":
+		return "assume role from its own key"
+	case i == 0:
+		return "long-term key"
+	case hop.RoleARN != "":
+		return "assume role"
+	default:
+		return "uses the source's credentials"
+	}
+}
+
+// shortPath shows files under the home directory as ~/..., as people write them.
+func shortPath(path, home string) string {
+	if home != "" {
+		if rel, err := filepath.Rel(home, path); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.Join("~", rel)
+		}
+	}
+	return path
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

@@ -1,0 +1,157 @@
+package cmd
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+const threeHopConfig = `# work accounts
+[profile base]
+region = eu-west-1
+mfa_serial = arn:aws:iam::111111111111:mfa/alice
+
+[profile prod]
+source_profile = base
+role_arn = arn:aws:iam::222222222222:role/deploy
+
+[profile prod-admin]
+source_profile = prod
+role_arn = arn:aws:iam::222222222222:role/admin ; chained
+external_id = ext-123
+`
+
+func TestProfileShowThreeHops(t *testing.T) {
+	te := newTestEnv(t)
+	te.writeFile(t, ".aws/config", threeHopConfig)
+	if code := te.run("profile", "show", "prod-admin"); code != 0 {
+		t.Fatalf("exit %d: %s", code, te.stderr)
+	}
+	mustContain(t, "output", te.stdout.String(),
+		"prod-admin resolves in 3 hops",
+		"1. base (long-term key)",
+		"2. prod (assume role)",
+		"3. prod-admin (assume role)",
+		"arn:aws:iam::222222222222:role/admin",
+		"~/.aws/config:12",
+	)
+}
+
+func TestProfileShowCycle(t *testing.T) {
+	te := newTestEnv(t)
+	te.writeFile(t, ".aws/config", "[profile a]\nsource_profile = b\nrole_arn = arn:aws:iam::1:role/x\n[profile b]\nsource_profile = c\nrole_arn = arn:aws:iam::1:role/y\n[profile c]\nsource_profile = a\nrole_arn = arn:aws:iam::1:role/z\n")
+	code := te.run("profile", "show", "a")
+	if code != exitFailure {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	mustContain(t, "stderr", te.stderr.String(), "awskeep: source_profile cycle", "a -> b -> c -> a")
+}
+
+func TestProfileUnknownSuggests(t *testing.T) {
+	te := newTestEnv(t)
+	te.writeFile(t, ".aws/config", threeHopConfig)
+	code := te.run("profile", "show", "prdo")
+	if code != exitFailure {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	mustContain(t, "stderr", te.stderr.String(), `no profile named "prdo"`, "Did you mean: prod")
+}
+
+func TestProfileListJSON(t *testing.T) {
+	te := newTestEnv(t)
+	te.writeFile(t, ".aws/config", threeHopConfig)
+	te.writeFile(t, ".aws/credentials", "[legacy]\naws_access_key_id = AKIAEXAMPLEEXAMPLE12\naws_secret_access_key = abc\n")
+	if code := te.run("profile", "list", "--json"); code != 0 {
+		t.Fatalf("exit %d: %s", code, te.stderr)
+	}
+	var rows []profileSummary
+	if err := json.Unmarshal(te.stdout.Bytes(), &rows); err != nil {
+		t.Fatalf("bad JSON %q: %v", te.stdout, err)
+	}
+	names := map[string]profileSummary{}
+	for _, r := range rows {
+		names[r.Name] = r
+	}
+	if len(rows) != 4 || !names["legacy"].PlainTextKey || names["prod"].RoleARN != "arn:aws:iam::222222222222:role/deploy" {
+		t.Errorf("rows = %+v", rows)
+	}
+}
+
+func TestProfileSetKeepsOtherLines(t *testing.T) {
+	te := newTestEnv(t)
+	te.writeFile(t, ".aws/config", threeHopConfig)
+	if code := te.run("profile", "set", "prod", "region=us-west-2", "duration_seconds=3600"); code != 0 {
+		t.Fatalf("exit %d: %s", code, te.stderr)
+	}
+	want := `# work accounts
+[profile base]
+region = eu-west-1
+mfa_serial = arn:aws:iam::111111111111:mfa/alice
+
+[profile prod]
+source_profile = base
+role_arn = arn:aws:iam::222222222222:role/deploy
+region = us-west-2
+duration_seconds = 3600
+
+[profile prod-admin]
+source_profile = prod
+role_arn = arn:aws:iam::222222222222:role/admin ; chained
+external_id = ext-123
+`
+	if got := te.readFile(t, ".aws/config"); got != want {
+		t.Errorf("config after set:\n%s\nwant:\n%s", got, want)
+	}
+	if code := te.run("profile", "set", "prod", "--unset", "duration_seconds"); code != 0 {
+		t.Fatalf("exit %d: %s", code, te.stderr)
+	}
+	if got := te.readFile(t, ".aws/config"); got == want {
+		t.Errorf("--unset changed nothing")
+	}
+}
+
+func TestProfileSetRejects(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"secret on argv", []string{"prod", "aws_secret_access_key=abc"}, exitFailure, "never go on the command line"},
+		{"bad duration", []string{"prod", "duration_seconds=12"}, exitFailure, "900 to 43200"},
+		{"cycle", []string{"base", "source_profile=prod-admin"}, exitFailure, "cycle"},
+		{"missing source", []string{"prod", "source_profile=nope"}, exitFailure, "no such profile"},
+		{"not key=value", []string{"prod", "region"}, exitUsage, "is not KEY=VALUE"},
+		{"nothing", []string{"prod"}, exitUsage, "nothing to set"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			te := newTestEnv(t)
+			te.writeFile(t, ".aws/config", threeHopConfig)
+			code := te.run(append([]string{"profile", "set"}, tc.args...)...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d: %s", code, tc.code, te.stderr)
+			}
+			mustContain(t, "stderr", te.stderr.String(), tc.want)
+			if got := te.readFile(t, ".aws/config"); got != threeHopConfig {
+				t.Errorf("file changed on a rejected set:\n%s", got)
+			}
+		})
+	}
+}
+
+func TestProfileDelete(t *testing.T) {
+	te := newTestEnv(t)
+	te.writeFile(t, ".aws/config", threeHopConfig)
+	if code := te.run("profile", "delete", "prod"); code != exitFailure {
+		t.Fatalf("deleting a source profile: exit %d, want 1", code)
+	}
+	mustContain(t, "stderr", te.stderr.String(), "source_profile of prod-admin")
+	if code := te.run("profile", "delete", "prod-admin"); code != 0 {
+		t.Fatalf("exit %d: %s", code, te.stderr)
+	}
+	// The section goes with the blank line that separated it.
+	want := threeHopConfig[:len(threeHopConfig)-len("\n[profile prod-admin]\nsource_profile = prod\nrole_arn = arn:aws:iam::222222222222:role/admin ; chained\nexternal_id = ext-123\n")]
+	if got := te.readFile(t, ".aws/config"); got != want {
+		t.Errorf("after delete:\n%q\nwant:\n%q", got, want)
+	}
+}

@@ -1,0 +1,98 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/awskeep/awskeep/sts"
+	"github.com/awskeep/awskeep/vault"
+	"github.com/spf13/cobra"
+)
+
+type removeOptions struct {
+	f       *factory
+	Profile string
+	Force   bool
+}
+
+func newRemoveCmd(f *factory, runF func(context.Context, *removeOptions) error) *cobra.Command {
+	opts := &removeOptions{f: f}
+	c := &cobra.Command{
+		Use:   "remove PROFILE [--force]",
+		Short: "Delete a stored key and every cached session derived from it",
+		Long: `Delete the key stored for PROFILE and every cached session made from it. The key itself
+stays valid in IAM: delete or deactivate it there too if it is no longer needed. Asks
+for confirmation on a terminal; --force skips the question (needed without a terminal).`,
+		Example:           "  awskeep remove old-project\n  awskeep remove ci --force",
+		Args:              exactArgs(1, "one profile name"),
+		ValidArgsFunction: completeProfiles(f),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Profile = args[0]
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return runRemove(c.Context(), opts)
+		},
+	}
+	c.Flags().BoolVarP(&opts.Force, "force", "f", false, "Do not ask for confirmation")
+	return c
+}
+
+func runRemove(_ context.Context, opts *removeOptions) error {
+	f := opts.f
+	store, err := f.Vault()
+	if err != nil {
+		return err
+	}
+	key, err := store.Key(opts.Profile)
+	var notFound *vault.NotFoundError
+	if errors.As(err, &notFound) {
+		return fmt.Errorf("no key is stored for profile %s (see 'awskeep list')", opts.Profile)
+	}
+	if err != nil {
+		return err
+	}
+	if !opts.Force {
+		ok, err := confirm(f, fmt.Sprintf("Delete the stored key %s of profile %s? [y/N] ", sts.MaskKeyID(key.AccessKeyID), opts.Profile))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(f.IO.ErrOut, "Nothing deleted.")
+			return nil
+		}
+	}
+	// Sessions first: a session left behind without its key could not be
+	// explained or purged later.
+	n, err := store.DeleteSessions(func(s vault.SessionInfo) bool {
+		return s.SourceKeyID == key.AccessKeyID || s.Profile == opts.Profile
+	})
+	if err != nil {
+		return err
+	}
+	if err := store.DeleteKey(opts.Profile); err != nil {
+		return err
+	}
+	fmt.Fprintf(f.IO.ErrOut, "Deleted key %s of profile %s and %d cached session%s.\n", sts.MaskKeyID(key.AccessKeyID), opts.Profile, n, plural(n))
+	fmt.Fprintln(f.IO.ErrOut, "The key is still valid in IAM; delete it there if nobody needs it.")
+	return nil
+}
+
+// confirm asks a yes/no question on the terminal; without one it refuses
+// rather than guessing.
+func confirm(f *factory, question string) (bool, error) {
+	tty, err := f.IO.openTTY()
+	if err != nil {
+		return false, errors.New("no terminal to confirm on; add --force to delete without asking")
+	}
+	defer tty.Close()
+	fmt.Fprint(tty, question)
+	answer, err := readLine(tty)
+	if err != nil {
+		return false, nil
+	}
+	a := strings.ToLower(strings.TrimSpace(answer))
+	return a == "y" || a == "yes", nil
+}

@@ -1,0 +1,153 @@
+// Package e2e runs the awskeep binary as a user would: against a moto
+// STS/IAM server with authentication enforced, real keyring backends, and
+// the real aws CLI and boto3 as clients.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/awskeep/awskeep/internal/awstest"
+)
+
+var (
+	awskeepBin string
+	moto       *awstest.Moto
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "awskeep-e2e-bin")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	awskeepBin = filepath.Join(dir, "awskeep")
+	build := exec.Command("go", "build", "-race", "-o", awskeepBin, "..")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: building awskeep:", err)
+		return 1
+	}
+	var stop func()
+	moto, stop, err = awstest.StartForMain()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer stop()
+	return m.Run()
+}
+
+// user is one person's machine: a HOME with its own AWS files and keyring.
+type user struct {
+	t    *testing.T
+	home string
+	env  []string
+}
+
+// newUser makes a HOME under the test's temp dir, pointed at moto, with the
+// given keyring backend.
+func newUser(t *testing.T, backend string) *user {
+	t.Helper()
+	home := t.TempDir()
+	tmp := filepath.Join(home, "tmp")
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	u := &user{t: t, home: home}
+	u.env = []string{
+		"HOME=" + home,
+		"TMPDIR=" + tmp,
+		"PATH=" + os.Getenv("PATH"),
+		"AWS_CONFIG_FILE=" + filepath.Join(home, ".aws", "config"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, ".aws", "credentials"),
+		"AWSKEEP_BACKEND=" + backend,
+	}
+	u.env = append(u.env, moto.Env()...)
+	u.env = append(u.env, backendEnv(t, backend, home)...)
+	return u
+}
+
+// result is what one awskeep run printed and how it ended.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// run runs awskeep with args, stdin and extra environment.
+func (u *user) run(stdin string, extraEnv []string, args ...string) result {
+	u.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, awskeepBin, args...)
+	cmd.Env = append(append([]string{}, u.env...), extraEnv...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := result{stdout: out.String(), stderr: errb.String()}
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit):
+		r.code = exit.ExitCode()
+	default:
+		u.t.Fatalf("running awskeep %v: %v", args, err)
+	}
+	if ctx.Err() != nil {
+		u.t.Fatalf("awskeep %v did not finish in time", args)
+	}
+	return r
+}
+
+// ok runs awskeep and fails the test unless it exits 0.
+func (u *user) ok(stdin string, args ...string) result {
+	u.t.Helper()
+	r := u.run(stdin, nil, args...)
+	if r.code != 0 {
+		u.t.Fatalf("awskeep %v: exit %d\nstdout: %s\nstderr: %s", args, r.code, r.stdout, r.stderr)
+	}
+	return r
+}
+
+func (u *user) writeFile(rel, content string) {
+	u.t.Helper()
+	p := filepath.Join(u.home, rel)
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		u.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		u.t.Fatal(err)
+	}
+}
+
+func (u *user) readFile(rel string) string {
+	u.t.Helper()
+	b, err := os.ReadFile(filepath.Join(u.home, rel))
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	return string(b)
+}
+
+func contains(t *testing.T, what, got string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("%s does not contain %q:\n%s", what, w, got)
+		}
+	}
+}

@@ -1,0 +1,185 @@
+package profiles
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+)
+
+// Value is one setting and where it came from.
+type Value struct {
+	Text string
+	File string
+	Line int // 1-based
+}
+
+// Set is the profiles of one config file and one credentials file.
+type Set struct {
+	paths    Paths
+	profiles map[string]*Profile
+}
+
+// Profile is one named profile, merged from both files.
+type Profile struct {
+	Name          string
+	InConfig      bool // a config section defines it
+	InCredentials bool // a credentials section defines it
+	config        map[string]Value
+	credentials   map[string]Value
+}
+
+// Load reads both files. A missing file counts as empty; reading never
+// creates or touches a file. A malformed line gives *ParseError.
+func Load(p Paths) (*Set, error) {
+	s := &Set{paths: p, profiles: map[string]*Profile{}}
+	config, err := readDocument(p.Config)
+	if err != nil {
+		return nil, err
+	}
+	creds, err := readDocument(p.Credentials)
+	if err != nil {
+		return nil, err
+	}
+	s.addConfig(config)
+	s.addCredentials(creds)
+	return s, nil
+}
+
+// readDocument parses the file at path; a missing file (or no path) is empty.
+func readDocument(path string) (*Document, error) {
+	if path == "" {
+		return ParseDocument(nil)
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return ParseDocument(nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d, err := ParseDocument(data)
+	var perr *ParseError
+	if errors.As(err, &perr) {
+		perr.File = path
+	}
+	return d, err
+}
+
+// configProfileName maps a config section to its profile: "default" and
+// "profile default" to "default", "profile NAME" to NAME. Other sections
+// (a bare [NAME], sso-session, services, ...) are no profile for the CLI.
+func configProfileName(section string) (string, bool) {
+	if section == "default" {
+		return "default", true
+	}
+	name, ok := strings.CutPrefix(section, "profile ")
+	if !ok || name == "" || strings.ContainsAny(name, " \t") {
+		return "", false // botocore needs exactly "profile" and one name
+	}
+	return name, true
+}
+
+func (s *Set) profile(name string) *Profile {
+	p := s.profiles[name]
+	if p == nil {
+		p = &Profile{Name: name, config: map[string]Value{}, credentials: map[string]Value{}}
+		s.profiles[name] = p
+	}
+	return p
+}
+
+func (s *Set) addConfig(d *Document) {
+	sections := d.Sections()
+	// [profile default] wins over [default] as a whole (as in the Go SDK),
+	// rather than the two merging key by key.
+	hasProfileDefault := false
+	for _, sec := range sections {
+		hasProfileDefault = hasProfileDefault || sec == "profile default"
+	}
+	for _, sec := range sections {
+		name, ok := configProfileName(sec)
+		if !ok || (sec == "default" && hasProfileDefault) {
+			continue
+		}
+		p := s.profile(name)
+		p.InConfig = true
+		for _, e := range d.sectionEntries(sec) {
+			p.config[e.Key] = Value{Text: e.Value, File: s.paths.Config, Line: e.Line}
+		}
+	}
+}
+
+func (s *Set) addCredentials(d *Document) {
+	for _, sec := range d.Sections() {
+		if strings.HasPrefix(sec, "profile ") {
+			continue // the SDKs ignore [profile x] in the credentials file
+		}
+		p := s.profile(sec)
+		p.InCredentials = true
+		for _, e := range d.sectionEntries(sec) {
+			p.credentials[e.Key] = Value{Text: e.Value, File: s.paths.Credentials, Line: e.Line}
+		}
+	}
+}
+
+// Paths returns the files the set was loaded from.
+func (s *Set) Paths() Paths { return s.paths }
+
+// Names lists every profile of both files, sorted.
+func (s *Set) Names() []string {
+	names := make([]string, 0, len(s.profiles))
+	for n := range s.profiles {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Has reports whether a profile is defined in either file.
+func (s *Set) Has(name string) bool { return s.profiles[name] != nil }
+
+// Profile returns the named profile, or *UnknownProfileError with the
+// closest names.
+func (s *Set) Profile(name string) (*Profile, error) {
+	if p := s.profiles[name]; p != nil {
+		return p, nil
+	}
+	return nil, &UnknownProfileError{Name: name, Suggestions: suggest(name, s.Names())}
+}
+
+// Get returns a setting; the credentials file wins for keys it holds.
+// Keys are case-insensitive.
+func (p *Profile) Get(key string) (Value, bool) {
+	key = strings.ToLower(key)
+	if v, ok := p.credentials[key]; ok {
+		return v, true
+	}
+	v, ok := p.config[key]
+	return v, ok
+}
+
+// Keys lists the profile's keys from both files, sorted.
+func (p *Profile) Keys() []string {
+	var keys []string
+	for k := range p.config {
+		keys = append(keys, k)
+	}
+	for k := range p.credentials {
+		if _, dup := p.config[k]; !dup {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// HasStaticKey reports whether the files hold a plain-text key pair for the
+// profile (aws_access_key_id and aws_secret_access_key, usually in the
+// credentials file).
+func (p *Profile) HasStaticKey() bool {
+	id, okID := p.Get("aws_access_key_id")
+	secret, okSecret := p.Get("aws_secret_access_key")
+	return okID && okSecret && id.Text != "" && secret.Text != ""
+}

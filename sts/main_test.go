@@ -1,0 +1,36 @@
+package sts
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/awskeep/awskeep/internal/awstest"
+)
+
+// moto is one server shared by the package's tests; every test makes its
+// own users, so they may run in parallel.
+var moto *awstest.Moto
+
+func TestMain(m *testing.M) {
+	server, stop, err := awstest.StartForMain()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	moto = server
+	code := m.Run()
+	if code != 0 {
+		fmt.Fprintf(os.Stderr, "moto log (%s):\n%s\n", moto.LogPath(), moto.LogTail(3000))
+	}
+	stop()
+	os.Exit(code)
+}
+
+func motoConfig() ClientConfig {
+	return ClientConfig{Region: awstest.Region, STSEndpoint: moto.Endpoint, IAMEndpoint: moto.Endpoint}
+}
+
+func keyOf(c awstest.Credentials) StaticKey {
+	return StaticKey{AccessKeyID: c.AccessKeyID, SecretAccessKey: vaultSecret(c.SecretAccessKey)}
+}

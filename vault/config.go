@@ -1,0 +1,118 @@
+package vault
+
+import (
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// Backend names, as AWSKEEP_BACKEND spells them.
+const (
+	BackendSecretService = "secret-service"
+	BackendKWallet       = "kwallet"
+	BackendKeychain      = "keychain"
+	BackendWinCred       = "wincred"
+	BackendPass          = "pass"
+	BackendKeyctl        = "keyctl"
+	BackendFile          = "file"
+)
+
+// BackendNames lists every backend name Config.Backend accepts besides "".
+func BackendNames() []string {
+	return []string{BackendSecretService, BackendKWallet, BackendKeychain, BackendWinCred,
+		BackendPass, BackendKeyctl, BackendFile}
+}
+
+// Config says which keyring to open and how. Empty fields take the defaults
+// documented on each.
+type Config struct {
+	// Backend is "" for automatic choice (see Open) or one of BackendNames.
+	Backend string
+	// FileDir holds the file backend's encrypted items; default ~/.awskeep/keys.
+	FileDir string
+	// FilePassphrase supplies the file backend's passphrase. Open asks it at
+	// most once per Store, and only when an item must be read or written.
+	FilePassphrase func(prompt string) (Secret, error)
+	// PassDir is the password store; default PASSWORD_STORE_DIR or ~/.password-store.
+	PassDir string
+	// PassCmd is the pass program; default "pass".
+	PassCmd string
+	// PassPrefix is the folder inside the password store; default "awskeep".
+	PassPrefix string
+	// SecretServiceCollection is the collection name or alias; default "login".
+	SecretServiceCollection string
+	// KeyctlScope is the kernel keyring that holds ours; default "user".
+	KeyctlScope string
+	// KeyctlKeyring is the named keyring created under the scope; default "awskeep".
+	KeyctlKeyring string
+	// LockDir holds lock files; default $XDG_RUNTIME_DIR/awskeep or ~/.awskeep/locks.
+	LockDir string
+	// Home is the user's home directory used for the defaults above.
+	Home string
+	// Getenv reads the environment for backend discovery (XDG_RUNTIME_DIR,
+	// DBUS_SESSION_BUS_ADDRESS, PASSWORD_STORE_DIR); nil means os.Getenv.
+	Getenv func(string) string
+}
+
+// ConfigFromEnv builds a Config from AWSKEEP_* variables and the usual
+// environment. It reads AWSKEEP_BACKEND, AWSKEEP_FILE_DIR, AWSKEEP_PASS_DIR,
+// AWSKEEP_PASS_CMD, AWSKEEP_SECRET_SERVICE_COLLECTION, AWSKEEP_KEYCTL_SCOPE,
+// AWSKEEP_KEYCTL_KEYRING and AWSKEEP_LOCK_DIR. The file passphrase is left to
+// the caller (cmd reads AWSKEEP_FILE_PASSPHRASE or prompts).
+func ConfigFromEnv(getenv func(string) string, home string) Config {
+	cfg := Config{
+		Backend:                 strings.TrimSpace(getenv("AWSKEEP_BACKEND")),
+		FileDir:                 getenv("AWSKEEP_FILE_DIR"),
+		PassDir:                 getenv("AWSKEEP_PASS_DIR"),
+		PassCmd:                 getenv("AWSKEEP_PASS_CMD"),
+		SecretServiceCollection: getenv("AWSKEEP_SECRET_SERVICE_COLLECTION"),
+		KeyctlScope:             getenv("AWSKEEP_KEYCTL_SCOPE"),
+		KeyctlKeyring:           getenv("AWSKEEP_KEYCTL_KEYRING"),
+		LockDir:                 getenv("AWSKEEP_LOCK_DIR"),
+		Home:                    home,
+		Getenv:                  getenv,
+	}
+	return cfg.withDefaults()
+}
+
+// withDefaults fills every empty field that has a default.
+func (c Config) withDefaults() Config {
+	if c.Getenv == nil {
+		c.Getenv = osGetenv
+	}
+	if c.Home == "" {
+		c.Home = userHome()
+	}
+	if c.FileDir == "" {
+		c.FileDir = filepath.Join(c.Home, ".awskeep", "keys")
+	}
+	if c.PassDir == "" {
+		c.PassDir = c.Getenv("PASSWORD_STORE_DIR")
+	}
+	if c.PassDir == "" {
+		c.PassDir = filepath.Join(c.Home, ".password-store")
+	}
+	if c.PassCmd == "" {
+		c.PassCmd = "pass"
+	}
+	if c.PassPrefix == "" {
+		c.PassPrefix = "awskeep"
+	}
+	if c.SecretServiceCollection == "" {
+		c.SecretServiceCollection = "login"
+	}
+	if c.KeyctlScope == "" {
+		c.KeyctlScope = "user"
+	}
+	if c.KeyctlKeyring == "" {
+		c.KeyctlKeyring = "awskeep"
+	}
+	if c.LockDir == "" {
+		if rt := c.Getenv("XDG_RUNTIME_DIR"); rt != "" && runtime.GOOS != "windows" {
+			c.LockDir = filepath.Join(rt, "awskeep")
+		} else {
+			c.LockDir = filepath.Join(c.Home, ".awskeep", "locks")
+		}
+	}
+	return c
+}

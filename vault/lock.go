@@ -1,0 +1,73 @@
+package vault
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// lockPollInterval is how often a waiting Lock retries. Polling keeps the
+// wait cancellable by ctx, which a blocking flock(2) call is not.
+const lockPollInterval = 15 * time.Millisecond
+
+// Lock takes the cross-process lock called name, waiting until it is free
+// or ctx ends. Every process (and every goroutine) that locks the same name
+// with the same LockDir is serialised. The returned unlock releases it and
+// may be called more than once.
+//
+// Names are the caller's own (for example one per session id, so parallel
+// credential helpers make one STS call). The lock is an advisory file lock
+// in LockDir; the kernel drops it if the process dies.
+func (s *Store) Lock(ctx context.Context, name string) (unlock func(), err error) {
+	if name == "" {
+		return nil, errors.New("vault: a lock needs a name")
+	}
+	return s.lockFile(ctx, escapeField(name)+".lock")
+}
+
+// internalLockName gives vault's own locks names that escapeField never
+// produces (a leading dot), so they cannot collide with a caller's.
+func internalLockName(name string) string { return ".vault-" + name + ".lock" }
+
+func (s *Store) lockFile(ctx context.Context, file string) (func(), error) {
+	return lockPath(ctx, s.lockDir, file)
+}
+
+func lockPath(ctx context.Context, dir, file string) (func(), error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating the lock directory: %w", err)
+	}
+	path := filepath.Join(dir, file)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening lock %s: %w", path, err)
+	}
+	for {
+		locked, err := tryLock(f)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("locking %s: %w", path, err)
+		}
+		if locked {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, fmt.Errorf("waiting for lock %s: %w", path, ctx.Err())
+		case <-time.After(lockPollInterval):
+		}
+	}
+	released := false
+	return func() {
+		if released {
+			return
+		}
+		released = true
+		unlockFile(f)
+		f.Close()
+	}, nil
+}
