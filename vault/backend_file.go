@@ -28,9 +28,8 @@ import (
 //     temporary item and rename that over the real one;
 //   - listing and removing without the passphrase.
 type fileBackend struct {
-	dir     string
-	lockDir string
-	ask     func(prompt string) (Secret, error)
+	dir string
+	ask func(prompt string) (Secret, error)
 
 	mu      sync.Mutex
 	asked   bool
@@ -60,7 +59,7 @@ func openFile(cfg Config) (*fileBackend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &fileBackend{dir: dir, lockDir: cfg.LockDir, ask: cfg.FilePassphrase, lister: lister}, nil
+	return &fileBackend{dir: dir, ask: cfg.FilePassphrase, lister: lister}, nil
 }
 
 func openKeyringFile(dir string, pw keyring.PromptFunc) (keyring.Keyring, error) {
@@ -109,7 +108,9 @@ func (f *fileBackend) unlock() (keyring.Keyring, error) {
 // writing the marker if this directory has none yet. It holds a lock so two
 // first runs with different passphrases cannot both write one.
 func (f *fileBackend) checkPassphrase(ring keyring.Keyring) error {
-	unlock, err := lockPath(context.Background(), f.lockDir, internalLockName("file-passphrase"))
+	// The lock file lives in the store itself, so processes that disagree
+	// about LockDir still exclude each other here.
+	unlock, err := lockPath(context.Background(), f.dir, internalLockName("file-passphrase"))
 	if err != nil {
 		return err
 	}
@@ -222,7 +223,7 @@ func (f *fileBackend) Keys() ([]string, error) {
 	}
 	names := all[:0]
 	for _, n := range all {
-		if !strings.HasPrefix(n, tmpItemPrefix) {
+		if !strings.HasPrefix(n, ".") { // temporary items and our lock file
 			names = append(names, n)
 		}
 	}

@@ -53,9 +53,10 @@ const (
 	noPrompt           = dbus.ObjectPath("/")
 	secretServiceProbe = 5 * time.Second
 	dbusCallTimeout    = 20 * time.Second
-	// unlockPromptTimeout leaves a person time to type the keyring password.
-	unlockPromptTimeout = 2 * time.Minute
 )
+
+// unlockPromptTimeout leaves a person time to type the keyring password.
+var unlockPromptTimeout = 2 * time.Minute
 
 // sessionBusAddress finds the session bus the way a desktop session
 // advertises it, and never by launching one (dbus-launch on a headless box

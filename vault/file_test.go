@@ -65,7 +65,9 @@ func TestFileWrongPassphrase(t *testing.T) {
 		run  func(s *Store) error
 	}{
 		{"Key", func(s *Store) error { _, err := s.Key("dev"); return err }},
-		{"PutKey", func(s *Store) error { return s.PutKey(Key{Profile: "other", AccessKeyID: "AKIA2", SecretAccessKey: "x"}) }},
+		{"PutKey", func(s *Store) error {
+			return s.PutKey(Key{Profile: "other", AccessKeyID: "AKIA2", SecretAccessKey: "x"})
+		}},
 		{"PutSession", func(s *Store) error {
 			return s.PutSession(Session{ID: "x", Profile: "dev", Expiration: time.Now().Add(time.Hour)})
 		}},
