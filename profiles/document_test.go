@@ -37,9 +37,9 @@ func TestParseValues(t *testing.T) {
 			want:  []want{{"profile a", "region", "x"}, {"profile b", "region", "y"}},
 		},
 		{
-			name:  "whole-line comments, indented too",
-			input: "# top\n; top2\n[default]\n   # region = no\n\t; output = no\nregion = yes\n",
-			want:  []want{{"default", "region", "yes"}},
+			name:   "whole-line comments, indented too",
+			input:  "# top\n; top2\n[default]\n   # region = no\n\t; output = no\nregion = yes\n",
+			want:   []want{{"default", "region", "yes"}},
 			absent: [][2]string{{"default", "output"}},
 		},
 		{
@@ -68,9 +68,9 @@ func TestParseValues(t *testing.T) {
 			want:  []want{{"profile a", "region", "c"}, {"profile a", "output", "json"}, {"profile b", "x", "1"}},
 		},
 		{
-			name:  "nested block is not top-level",
-			input: "[default]\ns3 =\n  max_concurrent_requests = 20\n\n  # c\n  addressing_style = path\nregion = r\n",
-			want:  []want{{"default", "s3", ""}, {"default", "region", "r"}},
+			name:   "nested block is not top-level",
+			input:  "[default]\ns3 =\n  max_concurrent_requests = 20\n\n  # c\n  addressing_style = path\nregion = r\n",
+			want:   []want{{"default", "s3", ""}, {"default", "region", "r"}},
 			absent: [][2]string{{"default", "max_concurrent_requests"}, {"default", "addressing_style"}},
 		},
 		{
@@ -104,9 +104,9 @@ func TestParseValues(t *testing.T) {
 			want:  []want{{"default", "region", "r"}},
 		},
 		{
-			name:  "section names are case-sensitive",
-			input: "[profile Dev]\nregion = r\n",
-			want:  []want{{"profile Dev", "region", "r"}},
+			name:   "section names are case-sensitive",
+			input:  "[profile Dev]\nregion = r\n",
+			want:   []want{{"profile Dev", "region", "r"}},
 			absent: [][2]string{{"profile dev", "region"}},
 		},
 	}

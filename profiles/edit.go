@@ -359,3 +359,18 @@ func (d *Document) reanalyze() {
 		}
 	}
 }
+
+// CheckProfileName reports (as *InvalidNameError) a name that cannot be a
+// profile: the CLI reads "[profile NAME]" as one word, and the file syntax
+// reserves [ ] # ; and line breaks.
+func CheckProfileName(name string) error {
+	switch {
+	case name == "":
+		return &InvalidNameError{Name: name, Msg: "it is empty"}
+	case strings.ContainsAny(name, " \t\v\f\r\n"):
+		return &InvalidNameError{Name: name, Msg: "it contains blanks"}
+	case strings.ContainsAny(name, "[]#;"):
+		return &InvalidNameError{Name: name, Msg: "it contains one of [ ] # ;"}
+	}
+	return nil
+}

@@ -105,3 +105,13 @@ func quoteAll(ss []string) []string {
 	}
 	return out
 }
+
+// InvalidNameError: a profile name the files cannot hold as a profile.
+type InvalidNameError struct {
+	Name string
+	Msg  string
+}
+
+func (e *InvalidNameError) Error() string {
+	return fmt.Sprintf("invalid profile name %q: %s; use letters, digits and - _ . @ + characters", e.Name, e.Msg)
+}

@@ -56,9 +56,17 @@ func FuzzEditor(f *testing.F) {
 		if !bytes.Equal(d.Bytes(), data) {
 			t.Fatalf("round trip changed the input")
 		}
+		// Half the time aim at a section and key the file has, which random
+		// strings rarely hit.
+		if secs := d.Sections(); op&0x80 != 0 && len(secs) > 0 {
+			section = secs[int(op>>3)%len(secs)]
+			if keys := d.Keys(section); len(keys) > 0 && op&0x40 != 0 {
+				key = keys[int(op)%len(keys)]
+			}
+		}
 		before := snapshot(d)
 		norm := normalizeSection(section)
-		lkey := strings.ToLower(key)
+		lkey := strings.ToLower(strings.TrimSpace(key))
 		newName := normalizeSection(value)
 
 		switch op % 5 {

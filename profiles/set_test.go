@@ -201,3 +201,17 @@ func TestParseAge(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckProfileName(t *testing.T) {
+	for _, ok := range []string{"dev", "prod-eu_1", "a.b@c+d", "default"} {
+		if err := CheckProfileName(ok); err != nil {
+			t.Errorf("CheckProfileName(%q) = %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "two words", "a]b", "a#b", "x\ny", "tab\tbed"} {
+		var ie *InvalidNameError
+		if err := CheckProfileName(bad); !errors.As(err, &ie) || ie.Name != bad {
+			t.Errorf("CheckProfileName(%q) = %v, want *InvalidNameError", bad, err)
+		}
+	}
+}
