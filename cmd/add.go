@@ -45,7 +45,7 @@ key may list its own keys, and [profile PROFILE] is added to ~/.aws/config if mi
 		ValidArgsFunction: completeProfiles(f),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Profile = args[0]
-			if err := checkProfileName(opts.Profile); err != nil {
+			if err := profiles.CheckProfileName(opts.Profile); err != nil {
 				return usageErrorf(c, "%v", err)
 			}
 			if runF != nil {
@@ -173,8 +173,7 @@ func readKeyPair(opts *addOptions) (string, vault.Secret, error) {
 }
 
 var (
-	keyIDPattern   = regexp.MustCompile(`^[A-Z0-9]{16,128}$`)
-	profilePattern = regexp.MustCompile(`^[A-Za-z0-9._@+=,-]+$`)
+	keyIDPattern = regexp.MustCompile(`^[A-Z0-9]{16,128}$`)
 )
 
 // checkKeyPair rejects what cannot be a long-term IAM key before AWS is asked.
@@ -193,13 +192,6 @@ func checkKeyPair(keyID string, secret vault.Secret) error {
 		return errors.New("the secret access key has spaces in it; paste it again without them")
 	case len(s) < 16:
 		return errors.New("the secret access key is too short to be one (they are 40 characters)")
-	}
-	return nil
-}
-
-func checkProfileName(name string) error {
-	if !profilePattern.MatchString(name) {
-		return fmt.Errorf("%q is not a usable profile name (letters, digits and . _ - @ + = , only)", name)
 	}
 	return nil
 }

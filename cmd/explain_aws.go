@@ -12,9 +12,13 @@ func init() { explainers = append(explainers, explainAWSError) }
 
 func explainAWSError(err error) (explanation, bool) {
 	var notStored *keyNotStoredError
+	var used *keyUseError
 	profile := ""
 	if errors.As(err, &notStored) {
 		profile = notStored.profile
+	}
+	if errors.As(err, &used) {
+		profile = used.owner
 	}
 	var rejected *sts.RejectedKeyError
 	var denied *sts.AccessDeniedError
@@ -24,7 +28,7 @@ func explainAWSError(err error) (explanation, bool) {
 	var expired *sts.ExpiredTokenError
 	switch {
 	case errors.As(err, &rejected):
-		return explainRejectedKey(rejected, profile, notStored != nil), true
+		return explainRejectedKey(rejected, profile, notStored, used), true
 	case errors.As(err, &denied):
 		e := explanation{message: fmt.Sprintf("AWS denied %s: %s", denied.Operation, denied.Message), code: exitFailure}
 		if denied.MFASent {
@@ -55,22 +59,46 @@ func explainAWSError(err error) (explanation, bool) {
 	return explanation{}, false
 }
 
-func explainRejectedKey(r *sts.RejectedKeyError, profile string, notStored bool) explanation {
-	owner := "this key"
-	if profile != "" {
-		owner = "the key of profile " + profile
-	}
+func explainRejectedKey(r *sts.RejectedKeyError, owner string, notStored *keyNotStoredError, used *keyUseError) explanation {
 	masked := sts.MaskKeyID(r.KeyID)
-	e := explanation{code: exitRejected}
-	if r.WrongSecret() {
-		e.message = fmt.Sprintf("AWS rejected %s (%s): the secret access key does not belong to this key id (%s)", owner, masked, r.Code)
-		e.hints = append(e.hints, "Check that the secret was pasted whole and belongs to this key id.")
-	} else {
-		e.message = fmt.Sprintf("AWS rejected %s (%s): the key was deleted or deactivated (revoked) in IAM, or never existed (%s)", owner, masked, r.Code)
-		e.hints = append(e.hints, "Ask an administrator for a new key, or create one in IAM if you may.")
+	whose := "the key " + masked
+	if owner != "" {
+		whose = fmt.Sprintf("the key of profile %s (%s", owner, masked)
+		if used != nil && !used.key.AddedAt.IsZero() {
+			whose += ", added here " + used.key.AddedAt.Format("2006-01-02")
+		}
+		whose += ")"
 	}
-	if notStored {
+	e := explanation{code: exitRejected}
+	if r.WithSessionToken {
+		e.message = fmt.Sprintf("AWS rejected a cached session made from %s (%s)", whose, r.Code)
+		e.hints = append(e.hints, "Run the command again with --refresh, or drop cached sessions with 'awskeep clear'.")
+		return e
+	}
+	if r.WrongSecret() {
+		e.message = fmt.Sprintf("AWS rejected %s: the stored secret access key does not belong to this key id (%s)", whose, r.Code)
+		e.hints = append(e.hints, "Store the key again with its matching secret: awskeep add "+orPlaceholder(owner))
+	} else {
+		e.message = fmt.Sprintf("AWS rejected %s: the key was deleted or deactivated (revoked) in IAM, or never existed (%s)", whose, r.Code)
+		if used != nil {
+			e.hints = append(e.hints, "Sessions issued before the key was revoked keep working until they expire; awskeep dropped this key's cached sessions"+fmt.Sprintf(" (%d).", used.purged))
+		}
+		e.hints = append(e.hints,
+			"Fix: get a new key from an administrator and store it with 'awskeep add "+orPlaceholder(owner)+"',",
+			"  or forget this one with 'awskeep remove "+orPlaceholder(owner)+"'.")
+	}
+	if used != nil && used.asked != "" && used.asked != owner {
+		e.hints = append(e.hints, fmt.Sprintf("(Profile %s gets its key from %s.)", used.asked, owner))
+	}
+	if notStored != nil {
 		e.hints = append(e.hints, "Nothing was stored. Use --no-verify to store a key without checking it.")
 	}
 	return e
+}
+
+func orPlaceholder(profile string) string {
+	if profile == "" {
+		return "PROFILE"
+	}
+	return profile
 }

@@ -16,6 +16,7 @@ func explainProfileError(err error) (explanation, bool) {
 	var missing *profiles.MissingSourceError
 	var parse *profiles.ParseError
 	var invalid *profiles.InvalidValueError
+	var noSource *profiles.NoSourceError
 	switch {
 	case errors.As(err, &unknown):
 		e := explanation{message: fmt.Sprintf("no profile named %q in the AWS config files", unknown.Name), code: exitFailure}
@@ -40,6 +41,12 @@ func explainProfileError(err error) (explanation, bool) {
 		return explanation{
 			message: fmt.Sprintf("%s line %d: %s", parse.File, parse.Line, parse.Msg),
 			hints:   []string{"Fix that line; awskeep will not edit a file it cannot read."},
+			code:    exitFailure,
+		}, true
+	case errors.As(err, &noSource):
+		return explanation{
+			message: fmt.Sprintf("profile %s has role_arn %s but no source_profile to assume it with", noSource.Profile, noSource.RoleARN),
+			hints:   []string{fmt.Sprintf("Name the profile whose key assumes the role: awskeep profile set %s source_profile=NAME", noSource.Profile)},
 			code:    exitFailure,
 		}, true
 	case errors.As(err, &invalid):

@@ -35,8 +35,8 @@ type listedProfile struct {
 }
 
 type listedSession struct {
-	Expiration time.Time `json:"expiration"`
-	SecondsLeft int64    `json:"seconds_left"`
+	Expiration  time.Time `json:"expiration"`
+	SecondsLeft int64     `json:"seconds_left"`
 }
 
 func newListCmd(f *factory, runF func(context.Context, *listOptions) error) *cobra.Command {

@@ -95,4 +95,3 @@ func (s *Server) handler(fetch Fetch, onError func(error)) http.Handler {
 		json.NewEncoder(w).Encode(out)
 	})
 }
-

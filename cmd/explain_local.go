@@ -1,0 +1,53 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/awskeep/awskeep/vault"
+)
+
+func init() { explainers = append(explainers, explainLocalError) }
+
+// explainLocalError covers what goes wrong on this machine: the keyring and
+// awskeep's own checks.
+func explainLocalError(err error) (explanation, bool) {
+	var noKey *noStoredKeyError
+	var mfa *mfaCodeError
+	var pass *vault.WrongPassphraseError
+	var backend *vault.BackendError
+	var locked *vault.LockedError
+	var collection *vault.CollectionNotFoundError
+	var needPass *needPassphraseError
+	switch {
+	case errors.As(err, &noKey):
+		return explanation{message: noKey.Error(), code: exitFailure, hints: []string{
+			fmt.Sprintf("Store one with 'awskeep add %s', or move a plain-text one in with 'awskeep profile import %s'.", noKey.source, noKey.source),
+			"'awskeep list' shows what is stored; AWSKEEP_BACKEND or --backend picks another keyring.",
+		}}, true
+	case errors.As(err, &mfa):
+		return explanation{message: mfa.Error(), code: exitFailure, hints: []string{
+			"Give the code with --mfa-token CODE, or set mfa_process in the profile to a command that prints one",
+			fmt.Sprintf("  (e.g. awskeep profile set %s 'mfa_process=ykman oath accounts code --single NAME').", mfa.profile),
+		}}, true
+	case errors.As(err, &pass):
+		return explanation{message: pass.Error(), code: exitFailure, hints: []string{
+			"The passphrase comes from AWSKEEP_FILE_PASSPHRASE or the terminal prompt; it must be the one the keyring was created with.",
+		}}, true
+	case errors.As(err, &needPass):
+		return explanation{message: needPass.Error(), code: exitFailure}, true
+	case errors.As(err, &collection):
+		return explanation{message: collection.Error(), code: exitFailure, hints: []string{
+			"Pick an existing collection with AWSKEEP_SECRET_SERVICE_COLLECTION, or create it in your keyring manager (Seahorse: File > New > Password Keyring).",
+		}}, true
+	case errors.As(err, &locked):
+		return explanation{message: locked.Error(), code: exitFailure, hints: []string{
+			"Unlock it in your desktop's keyring manager (or log in to the desktop) and try again.",
+		}}, true
+	case errors.As(err, &backend):
+		return explanation{message: backend.Error(), code: exitFailure, hints: []string{
+			"Choose a backend that works here with --backend or AWSKEEP_BACKEND (e.g. file on a headless machine); see docs/backends.md.",
+		}}, true
+	}
+	return explanation{}, false
+}

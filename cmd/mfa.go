@@ -1,0 +1,72 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"regexp"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/awskeep/awskeep/profiles"
+)
+
+var mfaCodePattern = regexp.MustCompile(`^[0-9]{6}$`)
+
+// mfaCodeError: an MFA code is needed and none could be had.
+type mfaCodeError struct {
+	profile, serial string
+	reason          string
+}
+
+func (e *mfaCodeError) Error() string {
+	return fmt.Sprintf("profile %s needs an MFA code for %s, but %s", e.profile, e.serial, e.reason)
+}
+
+// mfaCode gets an MFA code for hop: from its mfa_process, else by asking on
+// the controlling terminal (never stdin/stdout, which belong to the caller
+// under credential_process). --mfa-token is handled before this is called.
+func (f *factory) mfaCode(ctx context.Context, hop profiles.Hop) (string, error) {
+	if hop.MFAProcess != "" {
+		return f.runMFAProcess(ctx, hop)
+	}
+	tty, err := f.IO.openTTY()
+	if err != nil {
+		return "", &mfaCodeError{profile: hop.Profile, serial: hop.MFASerial, reason: "there is no terminal to ask on"}
+	}
+	defer tty.Close()
+	fmt.Fprintf(tty, "MFA code for %s: ", hop.MFASerial)
+	code, err := readLine(tty)
+	if err != nil {
+		return "", &mfaCodeError{profile: hop.Profile, serial: hop.MFASerial, reason: "reading it from the terminal failed"}
+	}
+	code = strings.TrimSpace(code)
+	if !mfaCodePattern.MatchString(code) {
+		return "", &mfaCodeError{profile: hop.Profile, serial: hop.MFASerial, reason: fmt.Sprintf("%q is not a 6-digit code", code)}
+	}
+	return code, nil
+}
+
+func (f *factory) runMFAProcess(ctx context.Context, hop profiles.Hop) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	shell, flag := "/bin/sh", "-c"
+	if runtime.GOOS == "windows" {
+		shell, flag = "cmd.exe", "/C"
+	}
+	cmd := exec.CommandContext(ctx, shell, flag, hop.MFAProcess)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = f.IO.ErrOut
+	f.Log.Debug("running mfa_process", "profile", hop.Profile)
+	if err := cmd.Run(); err != nil {
+		return "", &mfaCodeError{profile: hop.Profile, serial: hop.MFASerial, reason: fmt.Sprintf("its mfa_process failed: %v", err)}
+	}
+	code := strings.TrimSpace(out.String())
+	if !mfaCodePattern.MatchString(code) {
+		return "", &mfaCodeError{profile: hop.Profile, serial: hop.MFASerial, reason: "its mfa_process did not print a 6-digit code"}
+	}
+	return code, nil
+}

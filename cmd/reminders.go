@@ -1,0 +1,87 @@
+package cmd
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/awskeep/awskeep/profiles"
+	"github.com/awskeep/awskeep/vault"
+)
+
+// rotationDue says whether key is older than its rotate_after (the source
+// profile's, else the target's, else AWSKEEP_ROTATE_AFTER, else 90 days).
+func rotationDue(f *factory, key vault.Key, chain *profiles.Chain) (age time.Duration, due bool) {
+	limit := time.Duration(0)
+	if chain != nil {
+		if limit = chain.Source().RotateAfter; limit == 0 {
+			limit = chain.Target().RotateAfter
+		}
+	}
+	if limit == 0 {
+		d, err := rotateAfterDefault(f)
+		if err != nil {
+			f.Log.Debug("ignoring AWSKEEP_ROTATE_AFTER", "err", err)
+			d = 90 * 24 * time.Hour
+		}
+		limit = d
+	}
+	age = f.Now().Sub(key.CreatedAt)
+	return age, !key.CreatedAt.IsZero() && age > limit
+}
+
+func reminderLine(key vault.Key, age time.Duration) string {
+	return fmt.Sprintf("awskeep: reminder: the key of profile %s is %s old; rotate it with 'awskeep rotate %s'", key.Profile, humanAge(age), key.Profile)
+}
+
+// remindRotation prints a one-line reminder on stderr (exec, export).
+func remindRotation(f *factory, key vault.Key, chain *profiles.Chain) {
+	if age, due := rotationDue(f, key, chain); due {
+		fmt.Fprintln(f.IO.ErrOut, reminderLine(key, age))
+	}
+}
+
+// remindRotationOnTTY is the credential-process variant: its stdout belongs
+// to the calling tool and its stderr may be shown on every call, so the
+// reminder goes to the terminal, if there is one, at most once a day per profile.
+func remindRotationOnTTY(f *factory, key vault.Key, chain *profiles.Chain) {
+	age, due := rotationDue(f, key, chain)
+	if !due {
+		return
+	}
+	home, err := f.HomeDir()
+	if err != nil {
+		return
+	}
+	stamp := filepath.Join(home, ".awskeep", "reminded", key.Profile)
+	if st, err := os.Stat(stamp); err == nil && f.Now().Sub(st.ModTime()) < 24*time.Hour {
+		return
+	}
+	tty, err := f.IO.openTTY()
+	if err != nil {
+		return
+	}
+	defer tty.Close()
+	fmt.Fprintln(tty, reminderLine(key, age))
+	if err := os.MkdirAll(filepath.Dir(stamp), 0o700); err == nil {
+		if err := os.WriteFile(stamp, nil, 0o600); err == nil {
+			now := f.Now()
+			os.Chtimes(stamp, now, now)
+		}
+	}
+}
+
+// humanAge renders an age in days, or hours/minutes/seconds when shorter.
+func humanAge(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()))
+	case d >= 2*time.Minute:
+		return fmt.Sprintf("%d minutes", int(d.Minutes()))
+	default:
+		return fmt.Sprintf("%d seconds", int(d.Seconds()))
+	}
+}

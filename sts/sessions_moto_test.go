@@ -1,0 +1,233 @@
+package sts
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/awskeep/awskeep/internal/awstest"
+	"github.com/awskeep/awskeep/profiles"
+	"github.com/awskeep/awskeep/vault"
+)
+
+// Sessions against moto with authentication enforced: the credentials
+// Retrieve returns must be accepted by AWS, not just look right.
+
+const motoAccount = "123456789012"
+
+func motoProvider(t *testing.T, u awstest.User) *Provider {
+	return &Provider{
+		Cache:  openFileStore(t, t.TempDir(), t.TempDir()),
+		Key:    vault.Key{Profile: "base", AccessKeyID: u.Key.AccessKeyID, SecretAccessKey: vault.Secret(u.Key.SecretAccessKey), UserName: u.Name},
+		Config: motoConfig(),
+	}
+}
+
+// signedBy counts recorded requests of action signed with keyID.
+func signedBy(reqs []awstest.Request, action, keyID string) []awstest.Request {
+	var out []awstest.Request
+	for _, r := range reqs {
+		if r.Action == action && r.AccessKeyID == keyID {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func roleName(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
+
+func callerARN(t *testing.T, creds Credentials) string {
+	t.Helper()
+	id, err := GetCallerIdentity(context.Background(), motoConfig(),
+		StaticKey{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, SessionToken: creds.SessionToken})
+	if err != nil {
+		t.Fatalf("GetCallerIdentity with the returned credentials: %v", err)
+	}
+	return id.ARN
+}
+
+func TestMotoRoleCacheAndRefresh(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	u := moto.CreateUser(t, "sess")
+	role := moto.CreateRole(t, "admin", u.ARN)
+	p := motoProvider(t, u)
+	chain := chainOf(profiles.Hop{Profile: "base"}, profiles.Hop{Profile: "admin", RoleARN: role})
+	moto.StartRecording(t)
+
+	creds, err := p.Retrieve(ctx, chain, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantARN := "arn:aws:sts::" + motoAccount + ":assumed-role/" + roleName(role) + "/" + defaultSessionName(u.Name, "")
+	if got := callerARN(t, creds); got != wantARN || creds.AssumedRoleARN != wantARN || creds.Source != SourceSTS {
+		t.Errorf("caller %s, AssumedRoleARN %s, Source %s; want %s from sts", got, creds.AssumedRoleARN, creds.Source, wantARN)
+	}
+
+	again, err := p.Retrieve(ctx, chain, Options{})
+	if err != nil || again.Source != SourceCache || again.AccessKeyID != creds.AccessKeyID {
+		t.Fatalf("second Retrieve = %+v, %v; want the cached credentials", again, err)
+	}
+	if n := len(signedBy(moto.Recorded(t), "AssumeRole", u.Key.AccessKeyID)); n != 1 {
+		t.Errorf("AssumeRole requests after a cache hit = %d, want 1", n)
+	}
+
+	fresh, err := p.Retrieve(ctx, chain, Options{Refresh: true})
+	if err != nil || fresh.Source != SourceSTS || fresh.AccessKeyID == creds.AccessKeyID {
+		t.Fatalf("--refresh = %+v, %v; want new credentials", fresh, err)
+	}
+	if got := callerARN(t, fresh); got != wantARN {
+		t.Errorf("refreshed caller = %s", got)
+	}
+	if n := len(signedBy(moto.Recorded(t), "AssumeRole", u.Key.AccessKeyID)); n != 2 {
+		t.Errorf("AssumeRole requests after --refresh = %d, want 2", n)
+	}
+}
+
+func TestMotoExternalID(t *testing.T) {
+	t.Parallel()
+	u := moto.CreateUser(t, "ext")
+	role := moto.CreateRole(t, "ext", u.ARN, awstest.WithExternalID("ext-9"))
+	for _, tt := range []struct {
+		externalID string
+		ok         bool
+	}{{"ext-9", true}, {"wrong", false}} {
+		t.Run(tt.externalID, func(t *testing.T) {
+			chain := chainOf(profiles.Hop{Profile: "base"}, profiles.Hop{Profile: "ext", RoleARN: role, ExternalID: tt.externalID})
+			creds, err := motoProvider(t, u).Retrieve(context.Background(), chain, Options{})
+			if tt.ok {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := callerARN(t, creds); !strings.Contains(got, ":assumed-role/"+roleName(role)+"/") {
+					t.Errorf("caller = %s", got)
+				}
+				return
+			}
+			var denied *AccessDeniedError
+			if !errors.As(err, &denied) || denied.MFASent || denied.Operation != "sts:AssumeRole" {
+				t.Errorf("err = %v, want *AccessDeniedError for sts:AssumeRole without MFA", err)
+			}
+		})
+	}
+}
+
+func TestMotoRoleChain(t *testing.T) {
+	t.Parallel()
+	u := moto.CreateUser(t, "chain")
+	first := moto.CreateRole(t, "first", u.ARN)
+	second := moto.CreateRole(t, "second", "arn:aws:sts::"+motoAccount+":assumed-role/"+roleName(first)+"/hop1")
+	p := motoProvider(t, u)
+	chain := chainOf(profiles.Hop{Profile: "base"},
+		profiles.Hop{Profile: "first", RoleARN: first, RoleSessionName: "hop1"},
+		profiles.Hop{Profile: "second", RoleARN: second, RoleSessionName: "hop2"})
+	creds, err := p.Retrieve(context.Background(), chain, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "arn:aws:sts::" + motoAccount + ":assumed-role/" + roleName(second) + "/hop2"
+	if got := callerARN(t, creds); got != want {
+		t.Errorf("caller = %s, want %s", got, want)
+	}
+	// Both links are cached: the first role serves the second without a call.
+	sessions, err := p.Cache.(*vault.Store).Sessions()
+	if err != nil || len(sessions) != 2 {
+		t.Errorf("cached sessions = %v, %v; want the two roles", sessions, err)
+	}
+}
+
+func TestMotoNoSessionWithoutRole(t *testing.T) {
+	t.Parallel()
+	u := moto.CreateUser(t, "nosess")
+	p := motoProvider(t, u)
+	moto.StartRecording(t)
+	creds, err := p.Retrieve(context.Background(), chainOf(profiles.Hop{Profile: "base", MFASerial: "arn:aws:iam::123456789012:mfa/x"}), Options{NoSession: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if creds.AccessKeyID != u.Key.AccessKeyID || creds.SecretAccessKey.Reveal() != u.Key.SecretAccessKey || !creds.SessionToken.IsZero() ||
+		creds.Source != SourceLongTermKey {
+		t.Errorf("creds = %+v, want the long-term key", creds)
+	}
+	for _, r := range moto.Recorded(t) {
+		if r.AccessKeyID == u.Key.AccessKeyID {
+			t.Errorf("request %s made with the key, want none", r.Action)
+		}
+	}
+}
+
+func TestMotoSessionTokenWithMFA(t *testing.T) {
+	t.Parallel()
+	const device = "arn:aws:iam::" + motoAccount + ":mfa/sess-device"
+	u := moto.CreateUser(t, "gst")
+	moto.AllowUser(t, u, "sts:GetSessionToken")
+	p := motoProvider(t, u)
+	mfa := &countingMFA{code: "123456"}
+	p.MFA = mfa.get
+	chain := chainOf(profiles.Hop{Profile: "base", MFASerial: device})
+	moto.StartRecording(t)
+	for range 2 {
+		creds, err := p.Retrieve(context.Background(), chain, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// moto's fixed session credentials (refused under auth, so unused).
+		if creds.AccessKeyID != "AKIAIOSFODNN7EXAMPLE" || creds.SessionToken.IsZero() || creds.Expiration.IsZero() {
+			t.Errorf("creds = %+v", creds)
+		}
+	}
+	calls := signedBy(moto.Recorded(t), "GetSessionToken", u.Key.AccessKeyID)
+	if len(calls) != 1 {
+		t.Fatalf("GetSessionToken requests = %d, want 1", len(calls))
+	}
+	if pr := calls[0].Params; pr.Get("SerialNumber") != device || pr.Get("TokenCode") != "123456" || pr.Get("DurationSeconds") != "43200" {
+		t.Errorf("GetSessionToken params = %v", pr)
+	}
+	if mfa.count() != 1 {
+		t.Errorf("MFA code asked %d times, want 1", mfa.count())
+	}
+}
+
+// moto refuses its GetSessionToken credentials under auth, so the
+// session-token-first flow runs with auth off (global: not parallel).
+func TestMotoRolesOnOneMFASession(t *testing.T) {
+	const device = "arn:aws:iam::" + motoAccount + ":mfa/shared-device"
+	u := moto.CreateUser(t, "mfa-roles")
+	moto.DisableAuth(t)
+	moto.StartRecording(t)
+	p := motoProvider(t, u)
+	mfa := &countingMFA{code: "123456"}
+	p.MFA = mfa.get
+	base := profiles.Hop{Profile: "base", MFASerial: device}
+	for _, name := range []string{"admin", "reader"} {
+		role := "arn:aws:iam::" + motoAccount + ":role/" + name
+		creds, err := p.Retrieve(context.Background(), chainOf(base, profiles.Hop{Profile: name, RoleARN: role}), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(creds.AssumedRoleARN, ":assumed-role/"+name+"/") {
+			t.Errorf("AssumedRoleARN = %s", creds.AssumedRoleARN)
+		}
+	}
+	reqs := moto.Recorded(t)
+	gst := signedBy(reqs, "GetSessionToken", u.Key.AccessKeyID)
+	if len(gst) != 1 || gst[0].Params.Get("SerialNumber") != device || gst[0].Params.Get("TokenCode") != "123456" {
+		t.Errorf("GetSessionToken requests = %+v, want one with the MFA code", gst)
+	}
+	roles := signedBy(reqs, "AssumeRole", "AKIAIOSFODNN7EXAMPLE")
+	if len(roles) != 2 {
+		t.Fatalf("AssumeRole requests signed by the session = %d, want 2", len(roles))
+	}
+	for _, r := range roles {
+		if r.Params.Has("SerialNumber") || r.Params.Has("TokenCode") {
+			t.Errorf("AssumeRole on the MFA session sent MFA params: %v", r.Params)
+		}
+	}
+	if n := len(signedBy(reqs, "AssumeRole", u.Key.AccessKeyID)); n != 0 {
+		t.Errorf("%d AssumeRole requests signed by the long-term key, want 0", n)
+	}
+	if mfa.count() != 1 {
+		t.Errorf("MFA code asked %d times, want 1", mfa.count())
+	}
+}
