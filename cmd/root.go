@@ -55,6 +55,7 @@ helper for the AWS CLI and SDKs.`,
 		newExportCmd(f, nil),
 		newCredentialProcessCmd(f, nil),
 		newClearCmd(f, nil),
+		newDoctorCmd(f, nil),
 		newProfileCmd(f),
 		newVersionCmd(f),
 	)

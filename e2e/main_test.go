@@ -151,3 +151,6 @@ func contains(t *testing.T, what, got string, wants ...string) {
 		}
 	}
 }
+
+// waitPastOneSecond lets a just-added key become older than one second.
+func waitPastOneSecond() { time.Sleep(1100 * time.Millisecond) }

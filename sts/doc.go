@@ -1,6 +1,7 @@
 // Package sts owns everything awskeep says to AWS: checking a key
-// (GetCallerIdentity), IAM key metadata, and, later, session tokens, MFA,
-// assume-role chains, the session cache policy and key rotation. It also
+// (GetCallerIdentity), IAM key metadata, session tokens with MFA,
+// assume-role chains and the session cache policy (sessions.go: Provider,
+// Retrieve), and key rotation. It also
 // owns the translation of AWS and network failures into typed errors
 // (errors.go) that carry the facts an explanation needs.
 //

@@ -171,7 +171,7 @@ func (c *memCache) all() []vault.Session {
 }
 
 // openFileStore opens a file-backend vault in dir with locks in lockDir.
-func openFileStore(t testing.TB, dir, lockDir string) *vault.Store {
+func openSessionStore(t testing.TB, dir, lockDir string) *vault.Store {
 	t.Helper()
 	s, err := vault.Open(vault.Config{
 		Backend: vault.BackendFile, FileDir: dir, LockDir: lockDir, Home: dir,

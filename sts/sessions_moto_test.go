@@ -16,16 +16,16 @@ import (
 
 const motoAccount = "123456789012"
 
-func motoProvider(t *testing.T, u awstest.User) *Provider {
+func motoSessionProvider(t *testing.T, u awstest.User) *Provider {
 	return &Provider{
-		Cache:  openFileStore(t, t.TempDir(), t.TempDir()),
+		Cache:  openSessionStore(t, t.TempDir(), t.TempDir()),
 		Key:    vault.Key{Profile: "base", AccessKeyID: u.Key.AccessKeyID, SecretAccessKey: vault.Secret(u.Key.SecretAccessKey), UserName: u.Name},
 		Config: motoConfig(),
 	}
 }
 
 // signedBy counts recorded requests of action signed with keyID.
-func signedBy(reqs []awstest.Request, action, keyID string) []awstest.Request {
+func recordedSignedBy(reqs []awstest.Request, action, keyID string) []awstest.Request {
 	var out []awstest.Request
 	for _, r := range reqs {
 		if r.Action == action && r.AccessKeyID == keyID {
@@ -35,9 +35,9 @@ func signedBy(reqs []awstest.Request, action, keyID string) []awstest.Request {
 	return out
 }
 
-func roleName(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
+func lastARNPart(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
 
-func callerARN(t *testing.T, creds Credentials) string {
+func callerARNOf(t *testing.T, creds Credentials) string {
 	t.Helper()
 	id, err := GetCallerIdentity(context.Background(), motoConfig(),
 		StaticKey{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, SessionToken: creds.SessionToken})
@@ -52,7 +52,7 @@ func TestMotoRoleCacheAndRefresh(t *testing.T) {
 	ctx := context.Background()
 	u := moto.CreateUser(t, "sess")
 	role := moto.CreateRole(t, "admin", u.ARN)
-	p := motoProvider(t, u)
+	p := motoSessionProvider(t, u)
 	chain := chainOf(profiles.Hop{Profile: "base"}, profiles.Hop{Profile: "admin", RoleARN: role})
 	moto.StartRecording(t)
 
@@ -60,8 +60,8 @@ func TestMotoRoleCacheAndRefresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantARN := "arn:aws:sts::" + motoAccount + ":assumed-role/" + roleName(role) + "/" + defaultSessionName(u.Name, "")
-	if got := callerARN(t, creds); got != wantARN || creds.AssumedRoleARN != wantARN || creds.Source != SourceSTS {
+	wantARN := "arn:aws:sts::" + motoAccount + ":assumed-role/" + lastARNPart(role) + "/" + defaultSessionName(u.Name, "")
+	if got := callerARNOf(t, creds); got != wantARN || creds.AssumedRoleARN != wantARN || creds.Source != SourceSTS {
 		t.Errorf("caller %s, AssumedRoleARN %s, Source %s; want %s from sts", got, creds.AssumedRoleARN, creds.Source, wantARN)
 	}
 
@@ -69,7 +69,7 @@ func TestMotoRoleCacheAndRefresh(t *testing.T) {
 	if err != nil || again.Source != SourceCache || again.AccessKeyID != creds.AccessKeyID {
 		t.Fatalf("second Retrieve = %+v, %v; want the cached credentials", again, err)
 	}
-	if n := len(signedBy(moto.Recorded(t), "AssumeRole", u.Key.AccessKeyID)); n != 1 {
+	if n := len(recordedSignedBy(moto.Recorded(t), "AssumeRole", u.Key.AccessKeyID)); n != 1 {
 		t.Errorf("AssumeRole requests after a cache hit = %d, want 1", n)
 	}
 
@@ -77,10 +77,10 @@ func TestMotoRoleCacheAndRefresh(t *testing.T) {
 	if err != nil || fresh.Source != SourceSTS || fresh.AccessKeyID == creds.AccessKeyID {
 		t.Fatalf("--refresh = %+v, %v; want new credentials", fresh, err)
 	}
-	if got := callerARN(t, fresh); got != wantARN {
+	if got := callerARNOf(t, fresh); got != wantARN {
 		t.Errorf("refreshed caller = %s", got)
 	}
-	if n := len(signedBy(moto.Recorded(t), "AssumeRole", u.Key.AccessKeyID)); n != 2 {
+	if n := len(recordedSignedBy(moto.Recorded(t), "AssumeRole", u.Key.AccessKeyID)); n != 2 {
 		t.Errorf("AssumeRole requests after --refresh = %d, want 2", n)
 	}
 }
@@ -95,12 +95,12 @@ func TestMotoExternalID(t *testing.T) {
 	}{{"ext-9", true}, {"wrong", false}} {
 		t.Run(tt.externalID, func(t *testing.T) {
 			chain := chainOf(profiles.Hop{Profile: "base"}, profiles.Hop{Profile: "ext", RoleARN: role, ExternalID: tt.externalID})
-			creds, err := motoProvider(t, u).Retrieve(context.Background(), chain, Options{})
+			creds, err := motoSessionProvider(t, u).Retrieve(context.Background(), chain, Options{})
 			if tt.ok {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got := callerARN(t, creds); !strings.Contains(got, ":assumed-role/"+roleName(role)+"/") {
+				if got := callerARNOf(t, creds); !strings.Contains(got, ":assumed-role/"+lastARNPart(role)+"/") {
 					t.Errorf("caller = %s", got)
 				}
 				return
@@ -117,8 +117,8 @@ func TestMotoRoleChain(t *testing.T) {
 	t.Parallel()
 	u := moto.CreateUser(t, "chain")
 	first := moto.CreateRole(t, "first", u.ARN)
-	second := moto.CreateRole(t, "second", "arn:aws:sts::"+motoAccount+":assumed-role/"+roleName(first)+"/hop1")
-	p := motoProvider(t, u)
+	second := moto.CreateRole(t, "second", "arn:aws:sts::"+motoAccount+":assumed-role/"+lastARNPart(first)+"/hop1")
+	p := motoSessionProvider(t, u)
 	chain := chainOf(profiles.Hop{Profile: "base"},
 		profiles.Hop{Profile: "first", RoleARN: first, RoleSessionName: "hop1"},
 		profiles.Hop{Profile: "second", RoleARN: second, RoleSessionName: "hop2"})
@@ -126,8 +126,8 @@ func TestMotoRoleChain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "arn:aws:sts::" + motoAccount + ":assumed-role/" + roleName(second) + "/hop2"
-	if got := callerARN(t, creds); got != want {
+	want := "arn:aws:sts::" + motoAccount + ":assumed-role/" + lastARNPart(second) + "/hop2"
+	if got := callerARNOf(t, creds); got != want {
 		t.Errorf("caller = %s, want %s", got, want)
 	}
 	// Both links are cached: the first role serves the second without a call.
@@ -140,7 +140,7 @@ func TestMotoRoleChain(t *testing.T) {
 func TestMotoNoSessionWithoutRole(t *testing.T) {
 	t.Parallel()
 	u := moto.CreateUser(t, "nosess")
-	p := motoProvider(t, u)
+	p := motoSessionProvider(t, u)
 	moto.StartRecording(t)
 	creds, err := p.Retrieve(context.Background(), chainOf(profiles.Hop{Profile: "base", MFASerial: "arn:aws:iam::123456789012:mfa/x"}), Options{NoSession: true})
 	if err != nil {
@@ -162,7 +162,7 @@ func TestMotoSessionTokenWithMFA(t *testing.T) {
 	const device = "arn:aws:iam::" + motoAccount + ":mfa/sess-device"
 	u := moto.CreateUser(t, "gst")
 	moto.AllowUser(t, u, "sts:GetSessionToken")
-	p := motoProvider(t, u)
+	p := motoSessionProvider(t, u)
 	mfa := &countingMFA{code: "123456"}
 	p.MFA = mfa.get
 	chain := chainOf(profiles.Hop{Profile: "base", MFASerial: device})
@@ -177,7 +177,7 @@ func TestMotoSessionTokenWithMFA(t *testing.T) {
 			t.Errorf("creds = %+v", creds)
 		}
 	}
-	calls := signedBy(moto.Recorded(t), "GetSessionToken", u.Key.AccessKeyID)
+	calls := recordedSignedBy(moto.Recorded(t), "GetSessionToken", u.Key.AccessKeyID)
 	if len(calls) != 1 {
 		t.Fatalf("GetSessionToken requests = %d, want 1", len(calls))
 	}
@@ -196,7 +196,7 @@ func TestMotoRolesOnOneMFASession(t *testing.T) {
 	u := moto.CreateUser(t, "mfa-roles")
 	moto.DisableAuth(t)
 	moto.StartRecording(t)
-	p := motoProvider(t, u)
+	p := motoSessionProvider(t, u)
 	mfa := &countingMFA{code: "123456"}
 	p.MFA = mfa.get
 	base := profiles.Hop{Profile: "base", MFASerial: device}
@@ -211,11 +211,11 @@ func TestMotoRolesOnOneMFASession(t *testing.T) {
 		}
 	}
 	reqs := moto.Recorded(t)
-	gst := signedBy(reqs, "GetSessionToken", u.Key.AccessKeyID)
+	gst := recordedSignedBy(reqs, "GetSessionToken", u.Key.AccessKeyID)
 	if len(gst) != 1 || gst[0].Params.Get("SerialNumber") != device || gst[0].Params.Get("TokenCode") != "123456" {
 		t.Errorf("GetSessionToken requests = %+v, want one with the MFA code", gst)
 	}
-	roles := signedBy(reqs, "AssumeRole", "AKIAIOSFODNN7EXAMPLE")
+	roles := recordedSignedBy(reqs, "AssumeRole", "AKIAIOSFODNN7EXAMPLE")
 	if len(roles) != 2 {
 		t.Fatalf("AssumeRole requests signed by the session = %d, want 2", len(roles))
 	}
@@ -224,7 +224,7 @@ func TestMotoRolesOnOneMFASession(t *testing.T) {
 			t.Errorf("AssumeRole on the MFA session sent MFA params: %v", r.Params)
 		}
 	}
-	if n := len(signedBy(reqs, "AssumeRole", u.Key.AccessKeyID)); n != 0 {
+	if n := len(recordedSignedBy(reqs, "AssumeRole", u.Key.AccessKeyID)); n != 0 {
 		t.Errorf("%d AssumeRole requests signed by the long-term key, want 0", n)
 	}
 	if mfa.count() != 1 {

@@ -83,7 +83,7 @@ func TestHelperRetrieve(t *testing.T) {
 	if work == "" {
 		t.Skip("helper process only")
 	}
-	store := openFileStore(t, filepath.Join(work, "store"), filepath.Join(work, "locks"))
+	store := openSessionStore(t, filepath.Join(work, "store"), filepath.Join(work, "locks"))
 	p := &Provider{
 		Cache:  store,
 		Key:    fakeKey,

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -399,7 +401,7 @@ func TestParallelCallersShareOneCall(t *testing.T) {
 			errs := make([]error, 16)
 			for i := range results {
 				// Each caller has its own Store, as separate processes would.
-				p := fakeProvider(f, openFileStore(t, dir, lockDir), mfa)
+				p := fakeProvider(f, openSessionStore(t, dir, lockDir), mfa)
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
@@ -443,4 +445,42 @@ func TestUnsupportedChains(t *testing.T) {
 	if n := len(f.got()); n != 0 {
 		t.Errorf("%d requests, want none", n)
 	}
+}
+
+// Debug events name hops and calls but never a secret or a full key id.
+func TestDebugLogHoldsNoSecrets(t *testing.T) {
+	t.Parallel()
+	f := newSessionFake(t)
+	var buf strings.Builder
+	var mu sync.Mutex
+	p := fakeProvider(f, newMemCache(), &countingMFA{code: "123456"})
+	p.Log = slog.New(slog.NewJSONHandler(lockedWriter{&mu, &buf}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	chain := chainOf(profiles.Hop{Profile: "base", MFASerial: "arn:aws:iam::1:mfa/a"}, profiles.Hop{Profile: "admin", RoleARN: "arn:aws:iam::1:role/a"})
+	for range 2 {
+		if _, err := p.Retrieve(context.Background(), chain, Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	out := buf.String()
+	mu.Unlock()
+	if !strings.Contains(out, `"profile":"admin"`) || !strings.Contains(out, "sts:AssumeRole") {
+		t.Errorf("debug log lacks the hop and call:\n%s", out)
+	}
+	for _, secret := range []string{"fake-secret", "secret-1", "secret-2", "token-1", "token-2", "123456", fakeKey.AccessKeyID, fakeIssued(2)} {
+		if strings.Contains(out, secret) {
+			t.Errorf("debug log contains %q:\n%s", secret, out)
+		}
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
 }

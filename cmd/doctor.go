@@ -1,0 +1,251 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/awskeep/awskeep/profiles"
+	"github.com/awskeep/awskeep/sts"
+	"github.com/awskeep/awskeep/vault"
+	"github.com/spf13/cobra"
+)
+
+type doctorOptions struct {
+	f       *factory
+	Profile string
+	JSON    bool
+
+	// AWS calls, injected for tests.
+	identity   func(context.Context, sts.ClientConfig, sts.StaticKey) (sts.Identity, error)
+	accessKeys func(context.Context, sts.ClientConfig, sts.StaticKey, string) ([]sts.AccessKeyUse, error)
+}
+
+// checkResult is one finding of doctor; its JSON form is stable.
+type checkResult struct {
+	Check   string   `json:"check"`
+	Status  string   `json:"status"` // ok, warn, fail
+	Message string   `json:"message"`
+	Hints   []string `json:"hints,omitempty"`
+}
+
+type profileReport struct {
+	Profile string        `json:"profile"`
+	Checks  []checkResult `json:"checks"`
+}
+
+type doctorReport struct {
+	Backend  string          `json:"backend"`
+	Profiles []profileReport `json:"profiles"`
+	Problems int             `json:"problems"`
+}
+
+func newDoctorCmd(f *factory, runF func(context.Context, *doctorOptions) error) *cobra.Command {
+	opts := &doctorOptions{f: f, identity: sts.GetCallerIdentity, accessKeys: sts.AccessKeys}
+	c := &cobra.Command{
+		Use:   "doctor [PROFILE] [--json]",
+		Short: "Check profiles, stored keys and whether AWS still accepts them",
+		Long: `Check every profile (or one): that its configuration resolves, that its key is stored,
+how old the key is, whether AWS still accepts it (one GetCallerIdentity per key), its
+IAM status and last use when the key may read them, root-account keys, and plain-text
+keys left in ~/.aws/credentials. Each problem comes with what to do about it.
+
+Exit status: 0 when all is well, 1 when something needs attention, 3 when AWS rejected
+a stored key.`,
+		Example:           "  awskeep doctor\n  awskeep doctor prod --json",
+		Args:              maxArgs(1, "one profile name"),
+		ValidArgsFunction: completeProfiles(f),
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Profile = args[0]
+			}
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return runDoctor(c.Context(), opts)
+		},
+	}
+	c.Flags().BoolVar(&opts.JSON, "json", false, "Print JSON")
+	return c
+}
+
+// keyVerdict is what AWS said about one stored key, shared by every profile using it.
+type keyVerdict struct {
+	id   sts.Identity
+	err  error
+	keys []sts.AccessKeyUse
+	iam  error
+}
+
+func runDoctor(ctx context.Context, opts *doctorOptions) error {
+	f := opts.f
+	set, err := f.Profiles()
+	if err != nil {
+		return err
+	}
+	names := set.Names()
+	if opts.Profile != "" {
+		if _, err := set.Profile(opts.Profile); err != nil {
+			return err
+		}
+		names = []string{opts.Profile}
+	}
+	store, err := f.Vault()
+	if err != nil {
+		return err
+	}
+	report := doctorReport{Backend: store.Backend()}
+	verdicts := map[string]*keyVerdict{}
+	rejected := false
+	for _, name := range names {
+		pr := profileReport{Profile: name}
+		add := func(check, status, msg string, hints ...string) {
+			pr.Checks = append(pr.Checks, checkResult{Check: check, Status: status, Message: msg, Hints: hints})
+			if status != "ok" {
+				report.Problems++
+			}
+		}
+		p, _ := set.Profile(name)
+		if p != nil && p.HasStaticKey() {
+			v, _ := p.Get("aws_access_key_id")
+			add("plain-text key", "warn", fmt.Sprintf("a plain-text key is in %s line %d", v.File, v.Line), "Move it into the keyring: awskeep profile import "+name)
+		}
+		chain, err := set.Resolve(name)
+		if err != nil {
+			e := explain(err)
+			add("config", "fail", e.message, e.hints...)
+			report.Profiles = append(report.Profiles, pr)
+			continue
+		}
+		add("config", "ok", fmt.Sprintf("resolves in %d hop%s", len(chain.Hops), plural(len(chain.Hops))))
+		if cp := chain.Target().CredentialProcess; cp != "" {
+			add("credential_process", "ok", "served by credential_process: "+cp)
+			report.Profiles = append(report.Profiles, pr)
+			continue
+		}
+		source := chain.Source()
+		key, err := store.Key(source.Profile)
+		var notFound *vault.NotFoundError
+		if errors.As(err, &notFound) {
+			if p != nil && p.HasStaticKey() && source.Profile == name {
+				report.Profiles = append(report.Profiles, pr)
+				continue // the plain-text key above is its key; already reported
+			}
+			add("stored key", "fail", fmt.Sprintf("no key stored for %s in the %s keyring", source.Profile, store.Backend()), "Store one: awskeep add "+source.Profile)
+			report.Profiles = append(report.Profiles, pr)
+			continue
+		}
+		if err != nil {
+			e := explain(err)
+			add("stored key", "fail", e.message, e.hints...)
+			report.Profiles = append(report.Profiles, pr)
+			continue
+		}
+		owner := ""
+		if source.Profile != name {
+			owner = " (from " + source.Profile + ")"
+		}
+		add("stored key", "ok", fmt.Sprintf("%s%s, added %s", sts.MaskKeyID(key.AccessKeyID), owner, key.AddedAt.Format("2006-01-02")))
+		age, due := rotationDue(f, key, chain)
+		ageFrom := "since IAM created it"
+		if !key.CreatedFromIAM {
+			ageFrom = "since it was added here"
+		}
+		if due {
+			add("key age", "warn", fmt.Sprintf("%s old %s; due for rotation", humanAge(age), ageFrom), "Rotate it: awskeep rotate "+source.Profile)
+		} else {
+			add("key age", "ok", fmt.Sprintf("%s old %s", humanAge(age), ageFrom))
+		}
+
+		v := verdicts[key.AccessKeyID]
+		if v == nil {
+			v = checkKeyWithAWS(ctx, opts, set, source.Profile, key)
+			verdicts[key.AccessKeyID] = v
+		}
+		if v.err != nil {
+			e := explain(rejectedKeyCleanup(f, store, &keyUseError{owner: source.Profile, asked: name, key: key, err: v.err}))
+			if e.code == exitRejected {
+				rejected = true
+			}
+			add("AWS accepts the key", "fail", e.message, e.hints...)
+			report.Profiles = append(report.Profiles, pr)
+			continue
+		}
+		add("AWS accepts the key", "ok", v.id.ARN)
+		if v.id.IsRoot {
+			add("root key", "warn", "this key belongs to the root user of account "+v.id.Account,
+				"Create an IAM user for everyday work and delete the root key (console: Security credentials).")
+		}
+		for _, k := range v.keys {
+			if k.KeyID != key.AccessKeyID {
+				continue
+			}
+			msg := k.Status
+			if !k.LastUsed.IsZero() {
+				msg += fmt.Sprintf(", last used %s (%s)", k.LastUsed.Format("2006-01-02"), k.LastUsedService)
+			}
+			if k.Status != "Active" {
+				add("IAM status", "fail", msg+": the key is deactivated and AWS will reject it", "Ask an administrator to reactivate it, or store a new key: awskeep add "+source.Profile)
+			} else {
+				add("IAM status", "ok", msg)
+			}
+		}
+		report.Profiles = append(report.Profiles, pr)
+	}
+	if opts.JSON {
+		enc := json.NewEncoder(f.IO.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(report); err != nil {
+			return err
+		}
+	} else {
+		printDoctor(f.IO.Out, report)
+	}
+	switch {
+	case rejected:
+		return &exitCodeError{code: exitRejected}
+	case report.Problems > 0:
+		return &exitCodeError{code: exitFailure}
+	}
+	return nil
+}
+
+// checkKeyWithAWS asks STS whether key works and, when the key may, IAM for
+// its status and last use.
+func checkKeyWithAWS(ctx context.Context, opts *doctorOptions, set *profiles.Set, profile string, key vault.Key) *keyVerdict {
+	cfg := clientConfigFor(opts.f, set, profile)
+	static := sts.StaticKey{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.SecretAccessKey}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	v := &keyVerdict{}
+	v.id, v.err = opts.identity(ctx, cfg, static)
+	if v.err == nil && !v.id.IsRoot {
+		v.keys, v.iam = opts.accessKeys(ctx, cfg, static, v.id.UserName)
+		if v.iam != nil {
+			opts.f.Log.Debug("IAM status not available", "profile", profile, "err", v.iam)
+		}
+	}
+	return v
+}
+
+func printDoctor(w io.Writer, r doctorReport) {
+	fmt.Fprintf(w, "Keyring backend: %s\n", r.Backend)
+	for _, p := range r.Profiles {
+		fmt.Fprintf(w, "\n%s\n", p.Profile)
+		for _, c := range p.Checks {
+			label := map[string]string{"ok": "  ok  ", "warn": " WARN ", "fail": " FAIL "}[c.Status]
+			fmt.Fprintf(w, "%s %s: %s\n", label, c.Check, c.Message)
+			for _, h := range c.Hints {
+				fmt.Fprintf(w, "        %s\n", h)
+			}
+		}
+	}
+	if r.Problems == 0 {
+		fmt.Fprintln(w, "\nNo problems found.")
+	} else {
+		fmt.Fprintf(w, "\n%d problem%s found.\n", r.Problems, plural(r.Problems))
+	}
+}

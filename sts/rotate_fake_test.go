@@ -1,0 +1,243 @@
+package sts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/awskeep/awskeep/profiles"
+	"github.com/awskeep/awskeep/vault"
+)
+
+// fakeIAM is a tiny STS+IAM query endpoint for what moto cannot show:
+// moto's GetSessionToken credentials are refused under auth, and moto
+// accepts a new key at once. It records which key signed each call.
+type fakeIAM struct {
+	mu    sync.Mutex
+	keys  []string // the user's access keys
+	calls []fakeCall
+	// rejectNew is how many GetCallerIdentity calls with a key created
+	// here are refused before it is accepted (IAM propagating).
+	rejectNew int
+	created   map[string]bool
+	next      int
+}
+
+type fakeCall struct{ action, signer, serial, code string }
+
+const (
+	fakeOldKey     = "AKIAFAKEOLDOLDOLD001"
+	fakeSessionKey = "ASIAFAKESESSION00001"
+	fakeNS         = `xmlns="https://iam.amazonaws.com/doc/2010-05-08/"`
+)
+
+var credentialRE = regexp.MustCompile(`Credential=([A-Z0-9]+)/`)
+
+func newFakeIAM(t *testing.T, f *fakeIAM) string {
+	t.Helper()
+	f.created = map[string]bool{}
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func (f *fakeIAM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), 400)
+		return
+	}
+	action := r.Form.Get("Action")
+	signer := ""
+	if m := credentialRE.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
+		signer = m[1]
+	}
+	f.calls = append(f.calls, fakeCall{action, signer, r.Form.Get("SerialNumber"), r.Form.Get("TokenCode")})
+	w.Header().Set("Content-Type", "text/xml")
+	meta := `<ResponseMetadata><RequestId>req</RequestId></ResponseMetadata>`
+	switch action {
+	case "GetCallerIdentity":
+		if f.created[signer] && f.rejectNew > 0 {
+			f.rejectNew--
+			w.WriteHeader(403)
+			fmt.Fprint(w, `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error><RequestId>req</RequestId></ErrorResponse>`)
+			return
+		}
+		fmt.Fprint(w, identityXML)
+	case "GetSessionToken":
+		fmt.Fprintf(w, `<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetSessionTokenResult><Credentials>
+<AccessKeyId>%s</AccessKeyId><SecretAccessKey>session-secret</SecretAccessKey><SessionToken>session-token</SessionToken>
+<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></GetSessionTokenResult>%s</GetSessionTokenResponse>`, fakeSessionKey, meta)
+	case "ListAccessKeys":
+		members := ""
+		for _, k := range f.keys {
+			members += fmt.Sprintf(`<member><UserName>fake</UserName><AccessKeyId>%s</AccessKeyId><Status>Active</Status><CreateDate>%s</CreateDate></member>`,
+				k, time.Now().UTC().Format(time.RFC3339))
+		}
+		fmt.Fprintf(w, `<ListAccessKeysResponse %s><ListAccessKeysResult><AccessKeyMetadata>%s</AccessKeyMetadata><IsTruncated>false</IsTruncated></ListAccessKeysResult>%s</ListAccessKeysResponse>`,
+			fakeNS, members, meta)
+	case "CreateAccessKey":
+		f.next++
+		id := fmt.Sprintf("AKIAFAKENEWNEWNEW%03d", f.next)
+		f.keys = append(f.keys, id)
+		f.created[id] = true
+		fmt.Fprintf(w, `<CreateAccessKeyResponse %s><CreateAccessKeyResult><AccessKey><UserName>fake</UserName><AccessKeyId>%s</AccessKeyId>
+<Status>Active</Status><SecretAccessKey>new-secret</SecretAccessKey><CreateDate>%s</CreateDate></AccessKey></CreateAccessKeyResult>%s</CreateAccessKeyResponse>`,
+			fakeNS, id, time.Now().UTC().Format(time.RFC3339), meta)
+	case "DeleteAccessKey":
+		f.keys = slices.DeleteFunc(f.keys, func(k string) bool { return k == r.Form.Get("AccessKeyId") })
+		fmt.Fprintf(w, `<DeleteAccessKeyResponse %s>%s</DeleteAccessKeyResponse>`, fakeNS, meta)
+	default:
+		http.Error(w, "unexpected action "+action, 400)
+	}
+}
+
+func (f *fakeIAM) callsOf(action string) []fakeCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []fakeCall
+	for _, c := range f.calls {
+		if c.action == action {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func fakeRotator(endpoint string) (*Rotator, *memStore) {
+	store := newMemStore(vault.Key{Profile: "work", AccessKeyID: fakeOldKey, SecretAccessKey: "old-secret"})
+	cfg := fastConfig(endpoint)
+	cfg.IAMEndpoint = endpoint
+	return &Rotator{Store: store, Config: cfg, Hop: profiles.Hop{Profile: "work"},
+		VerifyTimeout: 5 * time.Second, VerifyDelay: time.Millisecond}, store
+}
+
+// With mfa_serial, one GetSessionToken with the code signs every IAM call;
+// the code is asked for once.
+func TestRotateWithMFAAsksOnce(t *testing.T) {
+	fake := &fakeIAM{keys: []string{fakeOldKey}}
+	r, store := fakeRotator(newFakeIAM(t, fake))
+	r.Hop.MFASerial = "arn:aws:iam::111122223333:mfa/fake"
+	asked := 0
+	r.MFA = func(_ context.Context, hop profiles.Hop) (string, error) {
+		asked++
+		if hop.MFASerial != r.Hop.MFASerial {
+			t.Errorf("asked for a code for %q", hop.MFASerial)
+		}
+		return "123456\n", nil
+	}
+	if _, err := r.Rotate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if asked != 1 {
+		t.Errorf("MFA code asked %d times, want 1", asked)
+	}
+	sessions := fake.callsOf("GetSessionToken")
+	if len(sessions) != 1 || sessions[0].signer != fakeOldKey || sessions[0].serial != r.Hop.MFASerial || sessions[0].code != "123456" {
+		t.Errorf("GetSessionToken calls = %+v, want one with the serial and code, signed by the old key", sessions)
+	}
+	for _, action := range []string{"ListAccessKeys", "CreateAccessKey", "DeleteAccessKey"} {
+		calls := fake.callsOf(action)
+		if len(calls) != 1 || calls[0].signer != fakeSessionKey {
+			t.Errorf("%s calls = %+v, want one signed by the MFA session", action, calls)
+		}
+	}
+	stored, _ := store.Key("work")
+	if fake.keys[0] != stored.AccessKeyID || len(fake.keys) != 1 {
+		t.Errorf("IAM keys %v, stored %s", fake.keys, stored.AccessKeyID)
+	}
+}
+
+func TestRotateWithMFAButNoWayToAsk(t *testing.T) {
+	fake := &fakeIAM{keys: []string{fakeOldKey}}
+	r, _ := fakeRotator(newFakeIAM(t, fake))
+	r.Hop.MFASerial = "arn:aws:iam::111122223333:mfa/fake"
+	_, err := r.Rotate(context.Background())
+	var noCode *NoMFACodeError
+	if !errors.As(err, &noCode) || noCode.Serial != r.Hop.MFASerial {
+		t.Fatalf("err = %v, want *NoMFACodeError", err)
+	}
+	if len(fake.callsOf("ListAccessKeys")) != 0 {
+		t.Error("IAM was called without the MFA session")
+	}
+	// --mfa-token supplies the code without asking.
+	r.MFAToken = "654321"
+	if _, err := r.Rotate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if calls := fake.callsOf("GetSessionToken"); len(calls) != 1 || calls[0].code != "654321" {
+		t.Errorf("GetSessionToken calls = %+v", calls)
+	}
+}
+
+// Without MFA the old key creates, the new key deletes.
+func TestRotateSignersWithoutMFA(t *testing.T) {
+	fake := &fakeIAM{keys: []string{fakeOldKey}}
+	r, store := fakeRotator(newFakeIAM(t, fake))
+	if _, err := r.Rotate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := store.Key("work")
+	if c := fake.callsOf("CreateAccessKey"); len(c) != 1 || c[0].signer != fakeOldKey {
+		t.Errorf("CreateAccessKey calls = %+v, want signed by the old key", c)
+	}
+	if c := fake.callsOf("DeleteAccessKey"); len(c) != 1 || c[0].signer != stored.AccessKeyID {
+		t.Errorf("DeleteAccessKey calls = %+v, want signed by the new key %s", c, stored.AccessKeyID)
+	}
+	if len(fake.callsOf("GetSessionToken")) != 0 {
+		t.Error("a session was taken without mfa_serial")
+	}
+}
+
+func TestRotateWaitsForPropagation(t *testing.T) {
+	tests := []struct {
+		name      string
+		rejectNew int
+		timeout   time.Duration
+		ok        bool
+	}{
+		{"accepted on the third try", 2, 5 * time.Second, true},
+		{"never accepted in time", 1000, 50 * time.Millisecond, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := &fakeIAM{keys: []string{fakeOldKey}, rejectNew: tt.rejectNew}
+			r, store := fakeRotator(newFakeIAM(t, fake))
+			r.VerifyTimeout = tt.timeout
+			var verified RotateEvent
+			r.OnEvent = func(ev RotateEvent) {
+				if ev.Step == RotateVerified {
+					verified = ev
+				}
+			}
+			start := time.Now()
+			_, err := r.Rotate(context.Background())
+			stored, _ := store.Key("work")
+			if tt.ok {
+				if err != nil || verified.Attempts != 3 {
+					t.Fatalf("err = %v, verify attempts %d; want success on attempt 3", err, verified.Attempts)
+				}
+				return
+			}
+			var rotErr *RotateError
+			var rejected *RejectedKeyError
+			if !errors.As(err, &rotErr) || !errors.As(err, &rejected) || rotErr.Step != RotateStored {
+				t.Fatalf("err = %v, want the rejection after step stored", err)
+			}
+			if time.Since(start) > 3*time.Second {
+				t.Errorf("gave up after %v, want about the timeout", time.Since(start))
+			}
+			if stored.AccessKeyID != fakeOldKey {
+				t.Errorf("an unverified key was promoted: stored %s", stored.AccessKeyID)
+			}
+		})
+	}
+}
