@@ -94,13 +94,26 @@ func retrieveCredentials(ctx context.Context, f *factory, profile string, flags 
 		Now:    f.Now,
 		Log:    f.Log,
 	}
-	start := f.Now()
 	creds, err := provider.Retrieve(ctx, chain, flags.options())
+	if staleSession(err) {
+		// A cached session AWS no longer honours (expired early, or its
+		// role session revoked): drop it and try once more, silently.
+		n, _ := provider.Forget(chain, flags.options())
+		f.Log.Debug("cached session rejected; retrying with a new one", "dropped", n, "err", err)
+		creds, err = provider.Retrieve(ctx, chain, flags.options())
+	}
 	if err != nil {
 		return resolvedCredentials{}, rejectedKeyCleanup(f, store, &keyUseError{owner: source.Profile, asked: profile, key: key, err: err})
 	}
-	f.Log.Debug("credentials ready", "profile", profile, "source", creds.Source, "took", f.Now().Sub(start))
 	return resolvedCredentials{Credentials: creds, Chain: chain, Region: cfg.Region, Key: key}, nil
+}
+
+// staleSession reports whether err means a session (not the long-term key)
+// was refused.
+func staleSession(err error) bool {
+	var expired *sts.ExpiredTokenError
+	var rejected *sts.RejectedKeyError
+	return errors.As(err, &expired) || (errors.As(err, &rejected) && rejected.WithSessionToken)
 }
 
 // keyUseError carries which stored key a failed AWS call used, so the

@@ -1,0 +1,141 @@
+// Package bench times whole awskeep processes against trivial baselines:
+// a warm-cache credential-process against a program that reads a file and
+// prints it, and `awskeep exec P -- true` against `true`. Run with
+//
+//	go test -run '^$' -bench . -benchtime 50x ./bench/
+//
+// Each benchmark reports the median wall time of one process (median-ms).
+// Without -bench nothing is built or started.
+package bench
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/awskeep/awskeep/internal/awstest"
+	"github.com/awskeep/awskeep/internal/keyringtest"
+)
+
+var (
+	bin     string // awskeep, built without -race
+	catfile string
+	moto    *awstest.Moto
+)
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if f := flag.Lookup("test.bench"); f == nil || f.Value.String() == "" {
+		os.Exit(m.Run())
+	}
+	os.Exit(setupAndRun(m))
+}
+
+func setupAndRun(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "awskeep-bench")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	bin, catfile = filepath.Join(dir, "awskeep"), filepath.Join(dir, "catfile")
+	for out, pkg := range map[string]string{bin: "..", catfile: "./catfile"} {
+		if b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "building %s: %v\n%s", pkg, err, b)
+			return 1
+		}
+	}
+	var stop func()
+	moto, stop, err = awstest.StartForMain()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer stop()
+	return m.Run()
+}
+
+// home prepares a HOME with the admin key stored as profile "bench" on backend.
+func home(b *testing.B, backend string) []string {
+	b.Helper()
+	h := b.TempDir()
+	env := []string{
+		"HOME=" + h, "PATH=" + os.Getenv("PATH"), "AWSKEEP_BACKEND=" + backend,
+		"AWS_CONFIG_FILE=" + filepath.Join(h, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(h, "credentials"),
+	}
+	env = append(env, moto.Env()...)
+	switch backend {
+	case "file":
+		env = append(env, "AWSKEEP_FILE_DIR="+filepath.Join(h, "keys"), "AWSKEEP_FILE_PASSPHRASE=bench")
+	case "secret-service":
+		env = append(env, keyringtest.SecretService(b)...)
+	}
+	run(b, env, moto.Admin.AccessKeyID+"\n"+moto.Admin.SecretAccessKey+"\n", bin, "add", "bench", "--no-verify")
+	return env
+}
+
+func run(b *testing.B, env []string, stdin string, argv ...string) {
+	b.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = env
+	cmd.Stdin = strings.NewReader(stdin)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("%v: %v\n%s", argv, err, out)
+	}
+}
+
+// timeProcesses runs argv b.N times and reports the median.
+func timeProcesses(b *testing.B, env []string, argv ...string) {
+	b.Helper()
+	times := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		run(b, env, "", argv...)
+		times = append(times, time.Since(start))
+	}
+	b.StopTimer()
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms")
+}
+
+func BenchmarkCredentialProcessWarm(b *testing.B) {
+	for _, backend := range []string{"file", "secret-service"} {
+		b.Run(backend, func(b *testing.B) {
+			env := home(b, backend)
+			run(b, env, "", bin, "credential-process", "bench") // warm the cache
+			timeProcesses(b, env, bin, "credential-process", "bench")
+		})
+	}
+}
+
+func BenchmarkTrivialReadAndPrint(b *testing.B) {
+	f := filepath.Join(b.TempDir(), "creds.json")
+	if err := os.WriteFile(f, []byte(`{"Version":1,"AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"x","SessionToken":"y","Expiration":"2030-01-01T00:00:00Z"}`), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	timeProcesses(b, nil, catfile, f)
+}
+
+func BenchmarkExecTrue(b *testing.B) {
+	env := home(b, "file")
+	run(b, env, "", bin, "exec", "bench", "--", "true")
+	timeProcesses(b, env, bin, "exec", "bench", "--", "true")
+}
+
+func BenchmarkTrue(b *testing.B) {
+	t, err := exec.LookPath("true")
+	if err != nil {
+		b.Fatal(err)
+	}
+	timeProcesses(b, nil, t)
+}
