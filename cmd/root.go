@@ -59,5 +59,6 @@ helper for the AWS CLI and SDKs.`,
 		newProfileCmd(f),
 		newVersionCmd(f),
 	)
+	describeCompletionCmd(root)
 	return root
 }
