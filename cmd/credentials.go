@@ -38,6 +38,7 @@ type resolvedCredentials struct {
 	Chain  *profiles.Chain
 	Region string
 	Key    vault.Key
+	Config sts.ClientConfig // how AWS was reached, for a later check of the key
 }
 
 // noStoredKeyError: the chain's source profile has no key in the keyring.
@@ -105,7 +106,7 @@ func retrieveCredentials(ctx context.Context, f *factory, profile string, flags 
 	if err != nil {
 		return resolvedCredentials{}, rejectedKeyCleanup(f, store, &keyUseError{owner: source.Profile, asked: profile, key: key, err: err})
 	}
-	return resolvedCredentials{Credentials: creds, Chain: chain, Region: cfg.Region, Key: key}, nil
+	return resolvedCredentials{Credentials: creds, Chain: chain, Region: cfg.Region, Key: key, Config: cfg}, nil
 }
 
 // staleSession reports whether err means a session (not the long-term key)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/awskeep/awskeep/sts"
 	"github.com/spf13/cobra"
 )
 
@@ -24,10 +25,12 @@ type execOptions struct {
 	// becomes the child (execve). Both are injected for tests.
 	environ        func() []string
 	replaceProcess func(path string, argv, env []string) error
+	// verify checks the long-term key after a failed --no-session child.
+	verify func(context.Context, sts.ClientConfig, sts.StaticKey) (sts.Identity, error)
 }
 
 func newExecCmd(f *factory, runF func(context.Context, *execOptions) error) *cobra.Command {
-	opts := &execOptions{f: f, environ: os.Environ, replaceProcess: replaceProcess}
+	opts := &execOptions{f: f, environ: os.Environ, replaceProcess: replaceProcess, verify: sts.GetCallerIdentity}
 	c := &cobra.Command{
 		Use:   "exec [PROFILE] [flags] [-- CMD ARGS...]",
 		Short: "Run a command with a profile's credentials in its environment",
@@ -36,6 +39,8 @@ in its environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION, and AWSKEEP=PROFILE.
 AWS_PROFILE, AWS_DEFAULT_PROFILE, older key variables and awskeep's own secrets are
 removed. awskeep replaces itself with CMD, so no awskeep process keeps the secrets.
+With --no-session and no role, the child gets the long-term key itself; awskeep then
+waits for it and, if it fails, checks the key once and explains when AWS rejects it.
 
 With --server the child instead gets AWS_CONTAINER_CREDENTIALS_FULL_URI and
 AWS_CONTAINER_AUTHORIZATION_TOKEN for a loopback endpoint that hands out fresh
@@ -117,6 +122,16 @@ func runExec(ctx context.Context, opts *execOptions) error {
 		env = append(env, "AWS_CREDENTIAL_EXPIRATION="+creds.Expiration.UTC().Format(time.RFC3339))
 	}
 	f.Log.Debug("exec", "path", path, "profile", opts.Profile)
+	if creds.Source == sts.SourceLongTermKey {
+		// The child holds the long-term key itself: stay beside it, so that
+		// if it fails because AWS no longer accepts the key, we can say so.
+		err := runChild(ctx, path, command, env, f)
+		var exit *exitCodeError
+		if errors.As(err, &exit) {
+			explainIfKeyRejected(ctx, opts, creds)
+		}
+		return err
+	}
 	if opts.replaceProcess != nil {
 		err := opts.replaceProcess(path, command, env)
 		if !errors.Is(err, errCannotReplace) {
@@ -124,6 +139,24 @@ func runExec(ctx context.Context, opts *execOptions) error {
 		}
 	}
 	return runChild(ctx, path, command, env, f)
+}
+
+// explainIfKeyRejected checks the long-term key once after a failed child
+// and, if AWS rejects it, prints the explanation after the child's output.
+func explainIfKeyRejected(ctx context.Context, opts *execOptions, creds resolvedCredentials) {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	static := sts.StaticKey{AccessKeyID: creds.Key.AccessKeyID, SecretAccessKey: creds.Key.SecretAccessKey}
+	_, err := opts.verify(ctx, creds.Config, static)
+	var rejected *sts.RejectedKeyError
+	if !errors.As(err, &rejected) {
+		return
+	}
+	store, serr := opts.f.Vault()
+	if serr != nil {
+		return
+	}
+	renderError(opts.f.IO.ErrOut, rejectedKeyCleanup(opts.f, store, &keyUseError{owner: creds.Chain.Source().Profile, asked: opts.Profile, key: creds.Key, err: err}))
 }
 
 // childEnv is the parent's environment without anything that would compete

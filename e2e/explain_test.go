@@ -93,3 +93,33 @@ func TestRotationReminders(t *testing.T) {
 		t.Errorf("credential-process: %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestExecNoSessionExplainsRejectedKeyAfterChild: a child using the
+// long-term key fails; awskeep checks the key and explains after the child's
+// own output, keeping the child's exit code.
+func TestExecNoSessionExplainsRejectedKeyAfterChild(t *testing.T) {
+	u := newUser(t, "file")
+	hank := moto.CreateUser(t, "hank")
+	u.ok(hank.Key.AccessKeyID+"\n"+hank.Key.SecretAccessKey+"\n", "add", "hank")
+	moto.DeleteAccessKey(t, hank, hank.Key.AccessKeyID)
+
+	r := u.run("", nil, "exec", "hank", "--no-session", "--", "aws", "sts", "get-caller-identity")
+	if r.code == 0 || r.code == 3 {
+		t.Fatalf("exit %d, want the aws CLI's own failure code\n%s", r.code, r.stderr)
+	}
+	child := strings.Index(r.stderr, "InvalidClientTokenId")
+	ours := strings.Index(r.stderr, "awskeep: AWS rejected the key of profile hank")
+	if child < 0 || ours < child {
+		t.Errorf("want the aws CLI's error, then awskeep's explanation:\n%s", r.stderr)
+	}
+	contains(t, "stderr", r.stderr, "revoked", "awskeep add hank")
+
+	// A child failing for its own reasons gets no explanation.
+	u2 := newUser(t, "file")
+	ivy := moto.CreateUser(t, "ivy")
+	u2.ok(ivy.Key.AccessKeyID+"\n"+ivy.Key.SecretAccessKey+"\n", "add", "ivy")
+	r = u2.run("", nil, "exec", "ivy", "--no-session", "--", "sh", "-c", "exit 4")
+	if r.code != 4 || strings.Contains(r.stderr, "awskeep:") {
+		t.Errorf("exit %d stderr %q", r.code, r.stderr)
+	}
+}
