@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -76,12 +77,17 @@ func home(b *testing.B, backend string) []string {
 		env = append(env, "AWSKEEP_FILE_DIR="+filepath.Join(h, "keys"), "AWSKEEP_FILE_PASSPHRASE=bench")
 	case "secret-service":
 		env = append(env, keyringtest.SecretService(b)...)
+	case "pass":
+		env = append(env, keyringtest.Pass(b)...)
+	case "keyctl":
+		env = append(env, keyringtest.Keyctl(b)...)
 	}
 	run(b, env, moto.Admin.AccessKeyID+"\n"+moto.Admin.SecretAccessKey+"\n", bin, "add", "bench", "--no-verify")
 	return env
 }
 
-func run(b *testing.B, env []string, stdin string, argv ...string) {
+// run runs argv to completion and returns its peak resident memory in KiB.
+func run(b *testing.B, env []string, stdin string, argv ...string) int64 {
 	b.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -91,21 +97,28 @@ func run(b *testing.B, env []string, stdin string, argv ...string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("%v: %v\n%s", argv, err, out)
 	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss
+	}
+	return 0
 }
 
-// timeProcesses runs argv b.N times and reports the median.
+// timeProcesses runs argv b.N times and reports the median wall time and
+// the largest peak resident memory.
 func timeProcesses(b *testing.B, env []string, argv ...string) {
 	b.Helper()
 	times := make([]time.Duration, 0, b.N)
+	var peak int64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
-		run(b, env, "", argv...)
+		peak = max(peak, run(b, env, "", argv...))
 		times = append(times, time.Since(start))
 	}
 	b.StopTimer()
 	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms")
+	b.ReportMetric(float64(peak)/1024, "peak-MiB")
 }
 
 func BenchmarkCredentialProcessWarm(b *testing.B) {
@@ -114,6 +127,21 @@ func BenchmarkCredentialProcessWarm(b *testing.B) {
 			env := home(b, backend)
 			run(b, env, "", bin, "credential-process", "bench") // warm the cache
 			timeProcesses(b, env, bin, "credential-process", "bench")
+		})
+	}
+}
+
+// BenchmarkList20 times `awskeep list` with 20 profiles, each with a stored
+// key and a cached session, on every Linux backend.
+func BenchmarkList20(b *testing.B) {
+	for _, backend := range []string{"file", "secret-service", "pass", "keyctl"} {
+		b.Run(backend, func(b *testing.B) {
+			env := home(b, backend)
+			for i := 1; i < 20; i++ {
+				run(b, env, moto.Admin.AccessKeyID+"\n"+moto.Admin.SecretAccessKey+"\n", bin, "add", fmt.Sprintf("bench%02d", i), "--no-verify")
+			}
+			run(b, env, "", bin, "credential-process", "bench")
+			timeProcesses(b, env, bin, "list")
 		})
 	}
 }
