@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"time"
 
@@ -172,9 +171,19 @@ func readKeyPair(opts *addOptions) (string, vault.Secret, error) {
 	return id, vault.Secret(secret), nil
 }
 
-var (
-	keyIDPattern = regexp.MustCompile(`^[A-Z0-9]{16,128}$`)
-)
+// isAccessKeyID: 16 to 128 capital letters and digits, IAM's shape. (A
+// loop, not a regexp: {16,128} compiles to a large program at every start.)
+func isAccessKeyID(s string) bool {
+	if len(s) < 16 || len(s) > 128 {
+		return false
+	}
+	for _, c := range s {
+		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
 
 // checkKeyPair rejects what cannot be a long-term IAM key before AWS is asked.
 func checkKeyPair(keyID string, secret vault.Secret) error {
@@ -182,7 +191,7 @@ func checkKeyPair(keyID string, secret vault.Secret) error {
 	switch {
 	case keyID != strings.TrimSpace(keyID) || strings.ContainsAny(keyID, " \t"):
 		return errors.New("the access key ID has spaces in it; paste it again without them")
-	case !keyIDPattern.MatchString(keyID):
+	case !isAccessKeyID(keyID):
 		return fmt.Errorf("%q is not an access key ID (they look like AKIA followed by 16 capital letters and digits)", keyID)
 	case strings.HasPrefix(keyID, "ASIA"):
 		return errors.New("that is a temporary key (ASIA...), which expires and needs a session token; store a long-term key (AKIA...)")
