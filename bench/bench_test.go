@@ -4,7 +4,8 @@
 //
 //	go test -run '^$' -bench . -benchtime 50x ./bench/
 //
-// Each benchmark reports the median wall time of one process (median-ms).
+// Each benchmark reports the median wall time of one process (median-ms)
+// and its peak resident memory measured with GNU time (package time).
 // Without -bench nothing is built or started.
 package bench
 
@@ -16,8 +17,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -86,8 +87,8 @@ func home(b *testing.B, backend string) []string {
 	return env
 }
 
-// run runs argv to completion and returns its peak resident memory in KiB.
-func run(b *testing.B, env []string, stdin string, argv ...string) int64 {
+// run runs argv to completion.
+func run(b *testing.B, env []string, stdin string, argv ...string) {
 	b.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -97,10 +98,24 @@ func run(b *testing.B, env []string, stdin string, argv ...string) int64 {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("%v: %v\n%s", argv, err, out)
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		return ru.Maxrss
+}
+
+// peakRSS runs argv once under GNU time and returns its peak resident memory
+// in KiB. (The rusage Go's os/exec reports would count the parent's memory,
+// shared until exec.)
+func peakRSS(b *testing.B, env []string, argv ...string) float64 {
+	b.Helper()
+	out := filepath.Join(b.TempDir(), "rss")
+	run(b, env, "", append([]string{"/usr/bin/time", "-f", "%M", "-o", out}, argv...)...)
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		b.Fatal(err)
 	}
-	return 0
+	kib, err := strconv.ParseFloat(strings.TrimSpace(string(raw)), 64)
+	if err != nil {
+		b.Fatalf("GNU time printed %q", raw)
+	}
+	return kib
 }
 
 // timeProcesses runs argv b.N times and reports the median wall time and
@@ -108,17 +123,16 @@ func run(b *testing.B, env []string, stdin string, argv ...string) int64 {
 func timeProcesses(b *testing.B, env []string, argv ...string) {
 	b.Helper()
 	times := make([]time.Duration, 0, b.N)
-	var peak int64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
-		peak = max(peak, run(b, env, "", argv...))
+		run(b, env, "", argv...)
 		times = append(times, time.Since(start))
 	}
 	b.StopTimer()
 	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms")
-	b.ReportMetric(float64(peak)/1024, "peak-MiB")
+	b.ReportMetric(peakRSS(b, env, argv...)/1024, "peak-MiB")
 }
 
 func BenchmarkCredentialProcessWarm(b *testing.B) {

@@ -33,9 +33,15 @@ type fileBackend struct {
 
 	mu      sync.Mutex
 	asked   bool
-	opened  keyring.Keyring // keyring file backend with the checked passphrase
+	opened  keyring.Keyring // keyring file backend with the passphrase given
 	openErr error
-	lister  keyring.Keyring // the same directory, without any passphrase
+	// checked records the marker check, which writes need before anything;
+	// reads skip it (a wrong passphrase cannot decrypt an item anyway) and
+	// run it only to explain a failed decryption. That saves one key
+	// derivation on every cached credential-process call.
+	checked  bool
+	checkErr error
+	lister   keyring.Keyring // the same directory, without any passphrase
 }
 
 const (
@@ -70,7 +76,7 @@ func openKeyringFile(dir string, pw keyring.PromptFunc) (keyring.Keyring, error)
 	})
 }
 
-// unlocked returns the file keyring opened with the checked passphrase.
+// unlocked returns the file keyring opened with the passphrase, asked once.
 func (f *fileBackend) unlocked() (keyring.Keyring, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -79,6 +85,25 @@ func (f *fileBackend) unlocked() (keyring.Keyring, error) {
 		f.opened, f.openErr = f.unlock()
 	}
 	return f.opened, f.openErr
+}
+
+// verified returns the keyring once its passphrase has been checked against
+// the marker (checked once per Store).
+func (f *fileBackend) verified() (keyring.Keyring, error) {
+	ring, err := f.unlocked()
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.checked {
+		f.checked = true
+		f.checkErr = f.checkPassphrase(ring)
+	}
+	if f.checkErr != nil {
+		return nil, f.checkErr
+	}
+	return ring, nil
 }
 
 func (f *fileBackend) unlock() (keyring.Keyring, error) {
@@ -94,14 +119,7 @@ func (f *fileBackend) unlock() (keyring.Keyring, error) {
 		return nil, &BackendError{Backend: BackendFile, Err: errors.New("the passphrase is empty"),
 			Hint: "use a non-empty passphrase"}
 	}
-	ring, err := openKeyringFile(f.dir, keyring.FixedStringPrompt(pass.Reveal()))
-	if err != nil {
-		return nil, err
-	}
-	if err := f.checkPassphrase(ring); err != nil {
-		return nil, err
-	}
-	return ring, nil
+	return openKeyringFile(f.dir, keyring.FixedStringPrompt(pass.Reveal()))
 }
 
 // checkPassphrase compares the passphrase that ring holds with the marker,
@@ -169,7 +187,15 @@ func (f *fileBackend) Get(key string) (keyring.Item, error) {
 		if errors.Is(err, keyring.ErrKeyNotFound) {
 			return keyring.Item{}, err
 		}
-		return keyring.Item{}, f.decryptError(err)
+		var pathErr *fs.PathError
+		if errors.As(err, &pathErr) {
+			return keyring.Item{}, err
+		}
+		// Wrong passphrase, or a damaged item: the marker tells which.
+		if _, verr := f.verified(); verr != nil {
+			return keyring.Item{}, verr
+		}
+		return keyring.Item{}, &DamagedItemError{Name: key, Err: err}
 	}
 	item.Key = key // it was written under a temporary name
 	return item, nil
@@ -180,7 +206,7 @@ func (f *fileBackend) GetMetadata(key string) (keyring.Metadata, error) {
 }
 
 func (f *fileBackend) Set(item keyring.Item) error {
-	ring, err := f.unlocked()
+	ring, err := f.verified()
 	if err != nil {
 		return err
 	}

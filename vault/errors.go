@@ -87,3 +87,16 @@ func (e *CollectionNotFoundError) Error() string {
 	}
 	return msg
 }
+
+// DamagedItemError says a stored item cannot be decrypted although the
+// passphrase is right: the file was changed or truncated outside awskeep.
+type DamagedItemError struct {
+	Name string
+	Err  error
+}
+
+func (e *DamagedItemError) Error() string {
+	return fmt.Sprintf("the keyring item %s is damaged and cannot be read (%v); remove it and store it again", e.Name, e.Err)
+}
+
+func (e *DamagedItemError) Unwrap() error { return e.Err }

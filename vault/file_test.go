@@ -219,3 +219,33 @@ func dirNames(t *testing.T, dir string) []string {
 	}
 	return names
 }
+
+// TestFileDamagedItem: with the right passphrase, an item that no longer
+// decrypts is reported as damaged, not as a wrong passphrase.
+func TestFileDamagedItem(t *testing.T) {
+	dir := t.TempDir()
+	store := openStore(t, fileConfig(t, dir, fixedPassphrase(testPassphrase)))
+	for _, p := range []string{"dev", "prod"} {
+		if err := store.PutKey(Key{Profile: p, AccessKeyID: "AKIA1", SecretAccessKey: "s"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, keyItemName("dev"))
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)-10] ^= 0x01 // flip a bit in the ciphertext's tag
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	reader := openStore(t, fileConfig(t, dir, fixedPassphrase(testPassphrase)))
+	var damaged *DamagedItemError
+	var wrong *WrongPassphraseError
+	if _, err := reader.Key("dev"); !errors.As(err, &damaged) || errors.As(err, &wrong) {
+		t.Errorf("Key(dev) = %v, want DamagedItemError", err)
+	}
+	if k, err := reader.Key("prod"); err != nil || k.AccessKeyID != "AKIA1" {
+		t.Errorf("Key(prod) = %+v, %v", k, err)
+	}
+}
