@@ -1,0 +1,109 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/awskeep/awskeep/sts"
+)
+
+// explainRotateError goes first: a *sts.RotateError wraps AWS errors that
+// explainAWSError would otherwise take without saying where the rotation
+// stands.
+func init() {
+	explainers = append([]func(error) (explanation, bool){explainRotateError}, explainers...)
+}
+
+func explainRotateError(err error) (explanation, bool) {
+	var rotErr *sts.RotateError
+	var full *sts.KeySlotsFullError
+	var notUser *sts.NotAUserKeyError
+	var source *rotateSourceError
+	var injected *injectedFailureError
+	switch {
+	case errors.As(err, &rotErr):
+		return explainStoppedRotation(rotErr), true
+	case errors.As(err, &full):
+		return explainFullKeySlots(full), true
+	case errors.As(err, &notUser):
+		return explanation{message: notUser.Error(), code: exitFailure, hints: []string{
+			"Rotate the key of the IAM user it comes from, or ask the administrator who issued it.",
+		}}, true
+	case errors.As(err, &source):
+		return explanation{message: source.Error(), code: exitFailure, hints: []string{
+			fmt.Sprintf("Rotate that key: awskeep rotate %s", source.source),
+		}}, true
+	case errors.As(err, &injected):
+		return explanation{message: injected.Error(), code: exitFailure}, true
+	}
+	return explanation{}, false
+}
+
+// explainStoppedRotation explains the cause, then where the rotation stands.
+func explainStoppedRotation(e *sts.RotateError) explanation {
+	inner := explain(e.Err)
+	stored := sts.MaskKeyID(e.StoredKeyID)
+	out := explanation{code: inner.code, hints: inner.hints}
+	var denied *sts.AccessDeniedError
+	if errors.As(e.Err, &denied) && !denied.MFASent {
+		out.hints = append(out.hints,
+			"Rotating needs iam:ListAccessKeys, iam:CreateAccessKey and iam:DeleteAccessKey on the key's own user",
+			"  (Resource arn:aws:iam::*:user/${aws:username}); iam:GetAccessKeyLastUsed helps explain a full key slot.")
+	}
+	if e.Step == "" || e.Step == sts.RotateChecked { // nothing written yet
+		out.message = fmt.Sprintf("cannot rotate the key of %s: %s", e.Profile, inner.message)
+		out.hints = append(out.hints, fmt.Sprintf("Nothing was changed: profile %s still holds key %s.", e.Profile, stored))
+		return out
+	}
+	out.message = fmt.Sprintf("the rotation of %s stopped after step %q: %s", e.Profile, e.Step, inner.message)
+	out.hints = append(out.hints,
+		fmt.Sprintf("Profile %s holds key %s, which AWS accepts. The keyring's journal records where the rotation stopped;", e.Profile, stored),
+		fmt.Sprintf("  run 'awskeep rotate %s' again to finish it.", e.Profile))
+	return out
+}
+
+func explainFullKeySlots(e *sts.KeySlotsFullError) explanation {
+	out := explanation{message: e.Error() + ", so no new key can be made", code: exitFailure}
+	user := ""
+	if e.UserName != "" {
+		user = " --user-name " + e.UserName
+	}
+	for _, k := range e.Others {
+		out.hints = append(out.hints, fmt.Sprintf("Other key %s: %s, created %s, %s.",
+			sts.MaskKeyID(k.KeyID), strings.ToLower(k.Status), rotateDate(k.Created), rotateLastUse(k)))
+	}
+	out.hints = append(out.hints,
+		fmt.Sprintf("If nothing needs the other key, delete it (its full id is in 'aws iam list-access-keys%s'):", user),
+		fmt.Sprintf("  aws iam delete-access-key%s --access-key-id <id ending in %s>", user, rotateLastFour(e.Others)),
+		fmt.Sprintf("then run 'awskeep rotate %s' again.", e.Profile))
+	return out
+}
+
+func rotateLastUse(k sts.AccessKeyUse) string {
+	switch {
+	case !k.LastUsedKnown:
+		return "last use unknown (no permission for iam:GetAccessKeyLastUsed)"
+	case k.LastUsed.IsZero():
+		return "never used"
+	case k.LastUsedService != "":
+		return fmt.Sprintf("last used %s with %s", rotateDate(k.LastUsed), k.LastUsedService)
+	}
+	return "last used " + rotateDate(k.LastUsed)
+}
+
+func rotateDate(t time.Time) string {
+	if t.IsZero() {
+		return "at an unknown date"
+	}
+	return t.Local().Format(time.DateTime)
+}
+
+func rotateLastFour(keys []sts.AccessKeyUse) string {
+	if len(keys) == 0 || len(keys[0].KeyID) < 4 {
+		return "…"
+	}
+	id := keys[0].KeyID
+	return id[len(id)-4:]
+}
