@@ -174,6 +174,12 @@ func BenchmarkExecTrue(b *testing.B) {
 	timeProcesses(b, env, bin, "exec", "bench", "--", "true")
 }
 
+// BenchmarkVersion is awskeep's start-up floor: the process with no keyring,
+// file or network work.
+func BenchmarkVersion(b *testing.B) {
+	timeProcesses(b, nil, bin, "version")
+}
+
 func BenchmarkTrue(b *testing.B) {
 	t, err := exec.LookPath("true")
 	if err != nil {

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -121,5 +122,52 @@ func TestExecNoSessionExplainsRejectedKeyAfterChild(t *testing.T) {
 	r = u2.run("", nil, "exec", "ivy", "--no-session", "--", "sh", "-c", "exit 4")
 	if r.code != 4 || strings.Contains(r.stderr, "awskeep:") {
 		t.Errorf("exit %d stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestDoctorFindsDeactivatedKeyAndPlainText: moto accepts an inactive key,
+// as real AWS does not; doctor reads IAM's status and reports it, and it
+// reports a plain-text key left in ~/.aws/credentials.
+func TestDoctorFindsDeactivatedKeyAndPlainText(t *testing.T) {
+	u := newUser(t, "file")
+	mia := moto.CreateUser(t, "mia")
+	moto.AllowUser(t, mia, "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed")
+	u.ok(mia.Key.AccessKeyID+"\n"+mia.Key.SecretAccessKey+"\n", "add", "mia")
+	if r := u.run("", nil, "doctor", "mia"); r.code != 0 {
+		t.Fatalf("doctor on a healthy key: exit %d\n%s", r.code, r.stdout)
+	}
+	moto.SetAccessKeyStatus(t, mia, mia.Key.AccessKeyID, "Inactive")
+	u.writeFile(".aws/credentials", "[old]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD1\naws_secret_access_key = "+strings.Repeat("o", 40)+"\n")
+
+	r := u.run("", nil, "doctor", "--json")
+	if r.code != 1 {
+		t.Fatalf("doctor: exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	var report struct {
+		Problems int
+		Profiles []struct {
+			Profile string
+			Checks  []struct{ Check, Status, Message string }
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &report); err != nil {
+		t.Fatalf("doctor --json printed %q", r.stdout)
+	}
+	found := map[string]string{}
+	for _, p := range report.Profiles {
+		for _, c := range p.Checks {
+			if c.Status != "ok" {
+				found[p.Profile+"/"+c.Check] = c.Message
+			}
+		}
+	}
+	if !strings.Contains(found["mia/IAM status"], "deactivated") {
+		t.Errorf("inactive key not reported: %v", found)
+	}
+	if !strings.Contains(found["old/plain-text key"], ".aws/credentials line 2") {
+		t.Errorf("plain-text key not reported: %v", found)
+	}
+	if strings.Contains(r.stdout, strings.Repeat("o", 40)) {
+		t.Error("doctor printed a plain-text secret")
 	}
 }

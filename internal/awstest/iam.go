@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 )
 
 // User is an IAM user the harness created, with its first access key.
@@ -68,6 +69,18 @@ func (m *Moto) DeleteAccessKey(t testing.TB, user User, keyID string) {
 	})
 	if err != nil {
 		t.Fatalf("awstest: DeleteAccessKey %s of %s: %v", keyID, user.Name, err)
+	}
+}
+
+// SetAccessKeyStatus makes a key Active or Inactive. moto keeps accepting an
+// inactive key (real AWS rejects it), but IAM reports the status.
+func (m *Moto) SetAccessKeyStatus(t testing.TB, user User, keyID, status string) {
+	t.Helper()
+	_, err := m.IAM(Credentials{}).UpdateAccessKey(ctxFor(t), &iam.UpdateAccessKeyInput{
+		UserName: aws.String(user.Name), AccessKeyId: aws.String(keyID), Status: types.StatusType(status),
+	})
+	if err != nil {
+		t.Fatalf("awstest: UpdateAccessKey %s of %s to %s: %v", keyID, user.Name, status, err)
 	}
 }
 
