@@ -149,6 +149,10 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 			owner = " (from " + source.Profile + ")"
 		}
 		add("stored key", "ok", fmt.Sprintf("%s%s, added %s", sts.MaskKeyID(key.AccessKeyID), owner, key.AddedAt.Format("2006-01-02")))
+		if j, err := store.RotationJournal(source.Profile); err == nil {
+			add("rotation", "warn", fmt.Sprintf("a rotation of %s stopped after step %q (started %s)", source.Profile, j.Step, j.StartedAt.Format(time.RFC3339)),
+				"Finish it: awskeep rotate "+source.Profile)
+		}
 		age, due := rotationDue(f, key, chain)
 		ageFrom := "since IAM created it"
 		if !key.CreatedFromIAM {

@@ -90,11 +90,11 @@ func runList(_ context.Context, opts *listOptions) error {
 		storedSet[n] = true
 	}
 	now := f.Now()
-	defaultRotate, err := rotateAfterDefault(f)
-	if err != nil {
-		return err
+	if _, err := rotateAfterDefault(f); err != nil {
+		return err // say so once, rather than ignoring a typo in the variable
 	}
 	var rows []listedProfile
+	var reminders []string
 	for _, name := range sortedKeys(names) {
 		row := listedProfile{Profile: name, InConfig: set.Has(name), Sessions: []listedSession{}}
 		var p *profiles.Profile
@@ -119,17 +119,13 @@ func runList(_ context.Context, opts *listOptions) error {
 			if key.CreatedFromIAM {
 				row.KeyCreatedFrom = "iam"
 			}
-			age := int(now.Sub(created).Hours() / 24)
-			row.KeyAgeDays = &age
-			limit := defaultRotate
-			if p != nil {
-				if v, ok := p.Get("rotate_after"); ok {
-					if d, err := profiles.ParseAge(v.Text); err == nil {
-						limit = d
-					}
-				}
+			days := int(now.Sub(created).Hours() / 24)
+			row.KeyAgeDays = &days
+			chain, _ := set.Resolve(name) // a broken chain still lists; rotate_after then comes from the environment
+			age, due := rotationDue(f, key, chain)
+			if row.RotateDue = due; due {
+				reminders = append(reminders, reminderLine(key, age))
 			}
-			row.RotateDue = now.Sub(created) > limit
 		}
 		for _, s := range sessions {
 			if s.Profile == name && s.Expiration.After(now) {
@@ -166,10 +162,8 @@ func runList(_ context.Context, opts *listOptions) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	for _, r := range rows {
-		if r.RotateDue {
-			fmt.Fprintf(f.IO.ErrOut, "Reminder: the key of %s is %d days old; rotate it with 'awskeep rotate %s'.\n", r.Profile, *r.KeyAgeDays, r.Profile)
-		}
+	for _, line := range reminders {
+		fmt.Fprintln(f.IO.ErrOut, line)
 	}
 	return nil
 }

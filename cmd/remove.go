@@ -75,6 +75,17 @@ func runRemove(_ context.Context, opts *removeOptions) error {
 	if err := store.DeleteKey(opts.Profile); err != nil {
 		return err
 	}
+	// An unfinished rotation cannot finish without the key; its journal may
+	// hold a new key's secret, which must not outlive the removal.
+	if j, err := store.RotationJournal(opts.Profile); err == nil {
+		if err := store.DeleteRotationJournal(opts.Profile); err != nil {
+			return err
+		}
+		if j.NewKey.AccessKeyID != "" && j.NewKey.AccessKeyID != key.AccessKeyID {
+			fmt.Fprintf(f.IO.ErrOut, "Dropped an unfinished rotation of %s: the new key %s it created is still in IAM; delete it there.\n",
+				opts.Profile, sts.MaskKeyID(j.NewKey.AccessKeyID))
+		}
+	}
 	fmt.Fprintf(f.IO.ErrOut, "Deleted key %s of profile %s and %d cached session%s.\n", sts.MaskKeyID(key.AccessKeyID), opts.Profile, n, plural(n))
 	fmt.Fprintln(f.IO.ErrOut, "The key is still valid in IAM; delete it there if nobody needs it.")
 	return nil

@@ -50,7 +50,8 @@ func newRotateCmd(f *factory, runF func(context.Context, *rotateOptions) error) 
   3. store it in the keyring beside the old key, which stays the profile's key
   4. verify it with STS GetCallerIdentity, waiting while IAM propagates it
   5. make it the profile's key
-  6. delete the old key in IAM, signed with the new key
+  6. delete the old key in IAM, signed with the new key (or, for a profile with
+     mfa_serial, with the run's one MFA session)
   7. drop the cached sessions made from the old key
 
 A journal in the keyring records each step. If a rotation is interrupted, the
