@@ -69,7 +69,7 @@ func explain(err error) explanation {
 	if strings.HasPrefix(err.Error(), "unknown command ") {
 		return explanation{message: err.Error(), hints: []string{"Run 'awskeep --help' for the list of commands."}, code: exitUsage}
 	}
-	for _, explainer := range explainers {
+	for _, explainer := range explainers() {
 		if e, ok := explainer(err); ok {
 			return e
 		}
@@ -77,9 +77,18 @@ func explain(err error) explanation {
 	return explanation{message: err.Error(), code: exitFailure}
 }
 
-// explainers turn typed errors into explanations; each package's errors get
-// their own file (explain_profiles.go, ...).
-var explainers []func(error) (explanation, bool)
+// explainers turn typed errors into explanations, each package's errors in
+// a file of their own, tried in this order: a stopped rotation first, since
+// it wraps AWS errors and must also say where the rotation stands.
+// (A function, not a variable: the explainers call explain themselves.)
+func explainers() []func(error) (explanation, bool) {
+	return []func(error) (explanation, bool){
+		explainRotateError,
+		explainAWSError,
+		explainLocalError,
+		explainProfileError,
+	}
+}
 
 // cobra argument validators that fail as usage errors.
 func exactArgs(n int, names string) cobra.PositionalArgs {

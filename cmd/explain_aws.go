@@ -8,8 +8,6 @@ import (
 	"github.com/awskeep/awskeep/sts"
 )
 
-func init() { explainers = append(explainers, explainAWSError) }
-
 func explainAWSError(err error) (explanation, bool) {
 	var notStored *keyNotStoredError
 	var used *keyUseError

@@ -7,8 +7,6 @@ import (
 	"github.com/awskeep/awskeep/vault"
 )
 
-func init() { explainers = append(explainers, explainLocalError) }
-
 // explainLocalError covers what goes wrong on this machine: the keyring and
 // awskeep's own checks.
 func explainLocalError(err error) (explanation, bool) {

@@ -8,8 +8,6 @@ import (
 	"github.com/awskeep/awskeep/profiles"
 )
 
-func init() { explainers = append(explainers, explainProfileError) }
-
 func explainProfileError(err error) (explanation, bool) {
 	var unknown *profiles.UnknownProfileError
 	var cycle *profiles.CycleError

@@ -9,13 +9,6 @@ import (
 	"github.com/awskeep/awskeep/sts"
 )
 
-// explainRotateError goes first: a *sts.RotateError wraps AWS errors that
-// explainAWSError would otherwise take without saying where the rotation
-// stands.
-func init() {
-	explainers = append([]func(error) (explanation, bool){explainRotateError}, explainers...)
-}
-
 func explainRotateError(err error) (explanation, bool) {
 	var rotErr *sts.RotateError
 	var full *sts.KeySlotsFullError
