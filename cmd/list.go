@@ -12,6 +12,7 @@ import (
 
 	"github.com/awskeep/awskeep/profiles"
 	"github.com/awskeep/awskeep/sts"
+	"github.com/awskeep/awskeep/vault"
 	"github.com/spf13/cobra"
 )
 
@@ -70,7 +71,8 @@ func runList(_ context.Context, opts *listOptions) error {
 	if err != nil {
 		return err
 	}
-	stored, err := store.KeyProfiles()
+	// Names only: no passphrase, no decryption per key.
+	stored, err := store.KeyInfos()
 	if err != nil {
 		return err
 	}
@@ -82,12 +84,10 @@ func runList(_ context.Context, opts *listOptions) error {
 	for _, n := range set.Names() {
 		names[n] = true
 	}
-	for _, n := range stored {
-		names[n] = true
-	}
-	storedSet := map[string]bool{}
-	for _, n := range stored {
-		storedSet[n] = true
+	storedKeys := map[string]vault.Key{}
+	for _, info := range stored {
+		names[info.Profile] = true
+		storedKeys[info.Profile] = vault.Key{Profile: info.Profile, AccessKeyID: info.AccessKeyID, CreatedAt: info.CreatedAt, CreatedFromIAM: info.CreatedFromIAM}
 	}
 	now := f.Now()
 	if _, err := rotateAfterDefault(f); err != nil {
@@ -107,11 +107,7 @@ func runList(_ context.Context, opts *listOptions) error {
 				row.Role = v.Text
 			}
 		}
-		if storedSet[name] {
-			key, err := store.Key(name)
-			if err != nil {
-				return err
-			}
+		if key, ok := storedKeys[name]; ok {
 			row.Key = sts.MaskKeyID(key.AccessKeyID)
 			created := key.CreatedAt
 			row.KeyCreated = &created

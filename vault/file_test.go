@@ -249,3 +249,32 @@ func TestFileDamagedItem(t *testing.T) {
 		t.Errorf("Key(prod) = %+v, %v", k, err)
 	}
 }
+
+// TestFileKeyInfosNeedNoPassphrase: listing keys reads item names only; a key
+// whose companion item is missing is read whole instead.
+func TestFileKeyInfosNeedNoPassphrase(t *testing.T) {
+	dir := t.TempDir()
+	created := time.Date(2025, 5, 6, 7, 8, 9, 0, time.UTC)
+	writer := openStore(t, fileConfig(t, dir, fixedPassphrase(testPassphrase)))
+	for _, p := range []string{"a", "b"} {
+		if err := writer.PutKey(Key{Profile: p, AccessKeyID: "AKIA" + strings.ToUpper(p), SecretAccessKey: "s", CreatedAt: created}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	never := func(string) (Secret, error) {
+		t.Error("KeyInfos asked for the passphrase")
+		return "", errors.New("no")
+	}
+	infos, err := openStore(t, fileConfig(t, dir, never)).KeyInfos()
+	if err != nil || len(infos) != 2 || infos[0].AccessKeyID != "AKIAA" || !infos[1].CreatedAt.Equal(created) {
+		t.Fatalf("KeyInfos() = %+v, %v", infos, err)
+	}
+
+	if err := os.Remove(filepath.Join(dir, keyInfoItemName(infos[1]))); err != nil {
+		t.Fatal(err)
+	}
+	infos, err = openStore(t, fileConfig(t, dir, fixedPassphrase(testPassphrase))).KeyInfos()
+	if err != nil || len(infos) != 2 || infos[1].AccessKeyID != "AKIAB" {
+		t.Errorf("KeyInfos() without b's companion = %+v, %v", infos, err)
+	}
+}

@@ -61,6 +61,7 @@ func (s *Store) PutKey(k Key) error {
 	if err != nil {
 		return fmt.Errorf("storing the key for profile %q: %w", k.Profile, err)
 	}
+	s.putKeyInfo(k)
 	return nil
 }
 
@@ -87,6 +88,7 @@ func (s *Store) Key(profile string) (Key, error) {
 // DeleteKey removes the key stored for profile, or returns a *NotFoundError.
 // Sessions derived from it stay; purge them with DeleteSessions.
 func (s *Store) DeleteKey(profile string) error {
+	s.removeKeyInfo(profile)
 	err := s.ring.Remove(keyItemName(profile))
 	if errors.Is(err, keyring.ErrKeyNotFound) {
 		return &NotFoundError{Kind: "key", Name: profile}

@@ -108,6 +108,18 @@ func checkRoundTrip(t *testing.T, s *Store) {
 	if got, err := s.Key("dev"); err != nil || got.AccessKeyID != rotated.AccessKeyID || got.SecretAccessKey != "secret-three" {
 		t.Errorf("after replacing: Key(dev) = %+v, %v", got, err)
 	}
+	// Listing shows what is stored now, one entry per profile, no secrets.
+	keyInfos, err := s.KeyInfos()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantKeyInfos := []KeyInfo{
+		{Profile: "dev", AccessKeyID: "AKIAAAAAAAAAAAAAAAA3", CreatedAt: created, CreatedFromIAM: true},
+		{Profile: "team/prod.admin ü", AccessKeyID: "AKIAAAAAAAAAAAAAAAA2", CreatedAt: added},
+	}
+	if !slices.Equal(keyInfos, wantKeyInfos) {
+		t.Errorf("KeyInfos() = %+v\nwant %+v", keyInfos, wantKeyInfos)
+	}
 	profiles, err := s.KeyProfiles()
 	if err != nil {
 		t.Fatal(err)
