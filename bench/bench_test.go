@@ -27,9 +27,10 @@ import (
 )
 
 var (
-	bin     string // awskeep, built without -race
-	catfile string
-	moto    *awstest.Moto
+	bin         string // awskeep, built without -race
+	catfile     string
+	catfileHTTP string
+	moto        *awstest.Moto
 )
 
 func TestMain(m *testing.M) {
@@ -47,8 +48,8 @@ func setupAndRun(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	bin, catfile = filepath.Join(dir, "awskeep"), filepath.Join(dir, "catfile")
-	for out, pkg := range map[string]string{bin: "..", catfile: "./catfile"} {
+	bin, catfile, catfileHTTP = filepath.Join(dir, "awskeep"), filepath.Join(dir, "catfile"), filepath.Join(dir, "catfilehttp")
+	for out, pkg := range map[string]string{bin: "..", catfile: "./catfile", catfileHTTP: "./catfilehttp"} {
 		if b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
 			fmt.Fprintf(os.Stderr, "building %s: %v\n%s", pkg, err, b)
 			return 1
@@ -161,11 +162,15 @@ func BenchmarkList20(b *testing.B) {
 }
 
 func BenchmarkTrivialReadAndPrint(b *testing.B) {
-	f := filepath.Join(b.TempDir(), "creds.json")
-	if err := os.WriteFile(f, []byte(`{"Version":1,"AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"x","SessionToken":"y","Expiration":"2030-01-01T00:00:00Z"}`), 0o600); err != nil {
-		b.Fatal(err)
+	for name, prog := range map[string]*string{"plain": &catfile, "linked-with-net-http": &catfileHTTP} {
+		b.Run(name, func(b *testing.B) {
+			f := filepath.Join(b.TempDir(), "creds.json")
+			if err := os.WriteFile(f, []byte(`{"Version":1,"AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"x","SessionToken":"y","Expiration":"2030-01-01T00:00:00Z"}`), 0o600); err != nil {
+				b.Fatal(err)
+			}
+			timeProcesses(b, nil, *prog, f)
+		})
 	}
-	timeProcesses(b, nil, catfile, f)
 }
 
 func BenchmarkExecTrue(b *testing.B) {
