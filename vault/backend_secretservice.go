@@ -391,10 +391,19 @@ func (ss *secretService) Keys() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	// One attribute read per item: sent all at once and collected after,
+	// rather than one round trip after another (listing 40 items took 60 ms).
+	ctx, cancel := context.WithTimeout(context.Background(), dbusCallTimeout)
+	defer cancel()
+	calls := make([]*dbus.Call, len(paths))
+	for i, p := range paths {
+		calls[i] = ss.conn.Object(secretsName, p).GoWithContext(ctx, "org.freedesktop.DBus.Properties.Get", 0, nil, itemIface, "Attributes")
+	}
 	names := []string{}
-	for _, p := range paths {
-		v, err := ss.property(ss.conn.Object(secretsName, p), itemIface, "Attributes")
-		if err != nil {
+	for _, c := range calls {
+		<-c.Done
+		var v dbus.Variant
+		if err := c.Store(&v); err != nil {
 			continue // deleted meanwhile by another process
 		}
 		if attrs, ok := v.Value().(map[string]string); ok && attrs[attrKey] != "" {
