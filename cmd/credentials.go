@@ -36,7 +36,7 @@ func (s *sessionFlags) options() sts.Options {
 type resolvedCredentials struct {
 	sts.Credentials
 	Chain  *profiles.Chain
-	Region string
+	Region string // the region the user configured (env or profile); empty when none
 	Key    vault.Key
 	Config sts.ClientConfig // how AWS was reached, for a later check of the key
 }
@@ -106,7 +106,18 @@ func retrieveCredentials(ctx context.Context, f *factory, profile string, flags 
 	if err != nil {
 		return resolvedCredentials{}, rejectedKeyCleanup(f, store, &keyUseError{owner: source.Profile, asked: profile, key: key, err: err})
 	}
-	return resolvedCredentials{Credentials: creds, Chain: chain, Region: cfg.Region, Key: key, Config: cfg}, nil
+	return resolvedCredentials{Credentials: creds, Chain: chain, Region: configuredRegion(f, region), Key: key, Config: cfg}, nil
+}
+
+// configuredRegion is the region the user set, as the AWS CLI reads it, or
+// "" — STS's fallback region is not passed on to a child as if chosen.
+func configuredRegion(f *factory, profileRegion string) string {
+	for _, r := range []string{f.Getenv("AWS_REGION"), f.Getenv("AWS_DEFAULT_REGION"), profileRegion} {
+		if r != "" {
+			return r
+		}
+	}
+	return ""
 }
 
 // staleSession reports whether err means a session (not the long-term key)
