@@ -19,11 +19,51 @@ import (
 // Errors: edit's own error, a *ParseError for a malformed file, an
 // *InvalidEditError for an edit the format cannot hold (see Document.Err),
 // or the I/O error. In every error case the file is left as it was.
+//
+// Edits by several processes at once (terraform running helpers, two
+// terminals) are serialised by a lock on the file's directory, held from the
+// read to the rename, so none of them is lost. edit may therefore run twice
+// when the directory does not exist yet: once to learn whether anything
+// changes, once under the lock.
 func EditFile(path string, edit func(*Document) error) error {
 	target, err := resolveLinks(path)
 	if err != nil {
 		return err
 	}
+	dir := filepath.Dir(target)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		changed := false
+		err := editLocked(path, target, func(d *Document) error {
+			before := d.Bytes()
+			if err := edit(d); err != nil {
+				return err
+			}
+			changed = !bytes.Equal(before, d.Bytes())
+			return errDryRun
+		})
+		if !errors.Is(err, errDryRun) {
+			return err // the edit failed, or the file cannot be read
+		}
+		if !changed {
+			return nil // a missing file stays missing, its directory too
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+	}
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return fmt.Errorf("locking %s for editing: %w", dir, err)
+	}
+	defer unlock()
+	return editLocked(path, target, edit)
+}
+
+// errDryRun stops editLocked before it writes.
+var errDryRun = errors.New("dry run")
+
+// editLocked reads target, applies edit and writes the result atomically.
+func editLocked(path, target string, edit func(*Document) error) error {
 	var mode fs.FileMode = 0o600
 	exists := true
 	data, err := os.ReadFile(target)

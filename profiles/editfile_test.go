@@ -2,9 +2,11 @@ package profiles
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 )
@@ -173,4 +175,37 @@ func TestEditFileErrorsLeaveFile(t *testing.T) {
 		t.Errorf("malformed file: %v, want *ParseError at %s:2", err, bad)
 	}
 	onlyEntries(t, dir, "bad", "config")
+}
+
+// TestEditFileConcurrentEditsAllLand: parallel edits of one file (terraform
+// running helpers, two terminals) are serialised; none is lost.
+func TestEditFileConcurrentEditsAllLand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ".aws", "config")
+	const n = 16
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- EditFile(path, func(d *Document) error {
+				d.Set(ConfigSection(fmt.Sprintf("p%02d", i)), "region", "eu-west-1")
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	set, err := Load(Paths{Config: path, Credentials: filepath.Join(filepath.Dir(path), "credentials")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(set.Names()); got != n {
+		t.Errorf("%d of %d concurrent edits landed: %v", got, n, set.Names())
+	}
 }
