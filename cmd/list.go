@@ -97,9 +97,7 @@ func runList(_ context.Context, opts *listOptions) error {
 	var reminders []string
 	for _, name := range sortedKeys(names) {
 		row := listedProfile{Profile: name, InConfig: set.Has(name), Sessions: []listedSession{}}
-		var p *profiles.Profile
-		if row.InConfig {
-			p, _ = set.Profile(name)
+		if p, err := set.Profile(name); err == nil {
 			if v, ok := p.Get("source_profile"); ok {
 				row.Source = v.Text
 			}
