@@ -70,12 +70,26 @@ func retrieveCredentials(ctx context.Context, f *factory, profile string, flags 
 		return resolvedCredentials{}, err
 	}
 	source := chain.Source()
+	opts := flags.options()
 	key, err := store.Key(source.Profile)
 	var notFound *vault.NotFoundError
-	if errors.As(err, &notFound) {
+	var external *externalCredentials
+	switch {
+	case errors.As(err, &notFound) && source.CredentialProcess != "" && !runsAwskeep(source.CredentialProcess):
+		// No stored key, but another tool provides the source's
+		// credentials: use them, and build roles on top as usual.
+		ext, err := otherCredentialProcess(ctx, f, source)
+		if err != nil {
+			return resolvedCredentials{}, err
+		}
+		external = &ext
+		key = vault.Key{Profile: source.Profile, AccessKeyID: ext.AccessKeyID, SecretAccessKey: ext.SecretAccessKey}
+		if !ext.SessionToken.IsZero() {
+			opts.NoSession = true // temporary credentials cannot ask for a session token
+		}
+	case errors.As(err, &notFound):
 		return resolvedCredentials{}, &noStoredKeyError{profile: profile, source: source.Profile, backend: store.Backend()}
-	}
-	if err != nil {
+	case err != nil:
 		return resolvedCredentials{}, err
 	}
 	target := chain.Target()
@@ -95,15 +109,21 @@ func retrieveCredentials(ctx context.Context, f *factory, profile string, flags 
 		Now:    f.Now,
 		Log:    f.Log,
 	}
-	creds, err := provider.Retrieve(ctx, chain, flags.options())
-	if staleSession(err) {
+	if external != nil {
+		provider.External, provider.ExternalToken, provider.ExternalExpiration = true, external.SessionToken, external.Expiration
+	}
+	creds, err := provider.Retrieve(ctx, chain, opts)
+	if staleSession(err) && external == nil {
 		// A cached session AWS no longer honours (expired early, or its
 		// role session revoked): drop it and try once more, silently.
-		n, _ := provider.Forget(chain, flags.options())
+		n, _ := provider.Forget(chain, opts)
 		f.Log.Debug("cached session rejected; retrying with a new one", "dropped", n, "err", err)
-		creds, err = provider.Retrieve(ctx, chain, flags.options())
+		creds, err = provider.Retrieve(ctx, chain, opts)
 	}
 	if err != nil {
+		if external != nil {
+			return resolvedCredentials{}, &keyUseError{owner: source.Profile, asked: profile, key: key, external: source.CredentialProcess, err: err}
+		}
 		return resolvedCredentials{}, rejectedKeyCleanup(f, store, &keyUseError{owner: source.Profile, asked: profile, key: key, err: err})
 	}
 	return resolvedCredentials{Credentials: creds, Chain: chain, Region: configuredRegion(f, region), Key: key, Config: cfg}, nil
@@ -132,6 +152,7 @@ func staleSession(err error) bool {
 // explanation can name the profile that owns it.
 type keyUseError struct {
 	owner, asked string
+	external     string // the other tool's credential_process that gave the key, if any
 	key          vault.Key
 	purged       int // cached sessions of a rejected key that were dropped
 	err          error

@@ -129,6 +129,11 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 		source := chain.Source()
 		key, err := store.Key(source.Profile)
 		var notFound *vault.NotFoundError
+		if errors.As(err, &notFound) && source.CredentialProcess != "" && !runsAwskeep(source.CredentialProcess) {
+			add("credential_process", "ok", fmt.Sprintf("%s gets its credentials from another tool: %s", source.Profile, source.CredentialProcess))
+			report.Profiles = append(report.Profiles, pr)
+			continue
+		}
 		if errors.As(err, &notFound) {
 			if p != nil && p.HasStaticKey() && source.Profile == name {
 				report.Profiles = append(report.Profiles, pr)

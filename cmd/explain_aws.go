@@ -68,6 +68,13 @@ func explainRejectedKey(r *sts.RejectedKeyError, owner string, notStored *keyNot
 		whose += ")"
 	}
 	e := explanation{code: exitRejected}
+	if used != nil && used.external != "" {
+		e.message = fmt.Sprintf("AWS rejected the credentials %s that the credential_process of profile %s gave (%s)", masked, owner, r.Code)
+		e.hints = append(e.hints,
+			"Check the tool behind: credential_process = "+used.external,
+			fmt.Sprintf("awskeep uses it because no key is stored for %s; store one with 'awskeep add %s'.", owner, owner))
+		return e
+	}
 	if r.WithSessionToken {
 		e.message = fmt.Sprintf("AWS rejected a cached session made from %s (%s)", whose, r.Code)
 		e.hints = append(e.hints, "Run the command again with --refresh, or drop cached sessions with 'awskeep clear'.")

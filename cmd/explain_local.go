@@ -17,7 +17,13 @@ func explainLocalError(err error) (explanation, bool) {
 	var locked *vault.LockedError
 	var collection *vault.CollectionNotFoundError
 	var needPass *needPassphraseError
+	var source *credentialSourceError
 	switch {
+	case errors.As(err, &source):
+		return explanation{message: source.Error(), code: exitFailure, hints: []string{
+			"awskeep runs a profile's credential_process (of another tool) when no key is stored for it;",
+			fmt.Sprintf("  fix that tool, or store a key instead: awskeep add %s", source.profile),
+		}}, true
 	case errors.As(err, &noKey):
 		return explanation{message: noKey.Error(), code: exitFailure, hints: []string{
 			fmt.Sprintf("Store one with 'awskeep add %s', or move a plain-text one in with 'awskeep profile import %s'.", noKey.source, noKey.source),

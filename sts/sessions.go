@@ -21,8 +21,8 @@ type Credentials struct {
 	// Expiration is zero for the long-term key itself.
 	Expiration     time.Time
 	AssumedRoleARN string
-	// Source says where the final link came from: SourceCache, SourceSTS
-	// or SourceLongTermKey.
+	// Source says where the final link came from: SourceCache, SourceSTS,
+	// SourceLongTermKey or SourceCredentialProcess.
 	Source string
 }
 
@@ -31,6 +31,9 @@ const (
 	SourceCache       = "cache"
 	SourceSTS         = "sts"
 	SourceLongTermKey = "long-term key"
+	// SourceCredentialProcess: the source's credentials as another tool's
+	// credential_process gave them (Provider.External).
+	SourceCredentialProcess = "credential_process"
 )
 
 // Options are the session flags of exec, export and credential-process.
@@ -81,6 +84,13 @@ type Provider struct {
 	Cache SessionCache
 	// Key is the chain source's long-term key.
 	Key vault.Key
+	// External marks Key as credentials another tool's credential_process
+	// gave for the source profile, not a stored key; they may be temporary
+	// (ExternalToken, ExternalExpiration). Temporary ones cannot ask for a
+	// session token, so callers set Options.NoSession for them.
+	External           bool
+	ExternalToken      vault.Secret
+	ExternalExpiration time.Time
 	// Config says how to reach STS.
 	Config ClientConfig
 	// MFA supplies codes; nil means there is no way to get one.
@@ -134,7 +144,7 @@ func (p *Provider) Forget(chain *profiles.Chain, opts Options) (int, error) {
 }
 
 func (p *Provider) signer() StaticKey {
-	return StaticKey{AccessKeyID: p.Key.AccessKeyID, SecretAccessKey: p.Key.SecretAccessKey}
+	return StaticKey{AccessKeyID: p.Key.AccessKeyID, SecretAccessKey: p.Key.SecretAccessKey, SessionToken: p.ExternalToken}
 }
 
 func (p *Provider) now() time.Time {
@@ -168,6 +178,10 @@ type retrieval struct {
 func (r *retrieval) obtain(ctx context.Context, s *step) (Credentials, error) {
 	if s.kind == stepLongTermKey {
 		key := r.p.signer()
+		if r.p.External {
+			return Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.SecretAccessKey, SessionToken: key.SessionToken,
+				Expiration: r.p.ExternalExpiration, Source: SourceCredentialProcess}, nil
+		}
 		return Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.SecretAccessKey, Source: SourceLongTermKey}, nil
 	}
 	log := r.log.With("profile", s.hop.Profile, "call", s.operation(), "cache_id", s.id)
