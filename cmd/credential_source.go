@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -42,7 +41,8 @@ func runsAwskeep(command string) bool {
 		return false
 	}
 	prog := strings.Trim(fields[0], `"'`)
-	base := strings.TrimSuffix(filepath.Base(prog), ".exe")
+	// Either separator: a config file may come from Windows.
+	base := strings.TrimSuffix(prog[strings.LastIndexAny(prog, `/\`)+1:], ".exe")
 	if base == "awskeep" {
 		return true
 	}
