@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
-	"runtime"
 	"strings"
 	"time"
 
@@ -59,11 +57,7 @@ func otherCredentialProcess(ctx context.Context, f *factory, hop profiles.Hop) (
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	shell, flag := "/bin/sh", "-c"
-	if runtime.GOOS == "windows" {
-		shell, flag = "cmd.exe", "/C"
-	}
-	cmd := exec.CommandContext(ctx, shell, flag, hop.CredentialProcess)
+	cmd := shellCommand(ctx, hop.CredentialProcess)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, f.IO.ErrOut
 	f.Log.Debug("running another tool's credential_process", "profile", hop.Profile)

@@ -52,11 +52,7 @@ func (f *factory) mfaCode(ctx context.Context, hop profiles.Hop) (string, error)
 func (f *factory) runMFAProcess(ctx context.Context, hop profiles.Hop) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	shell, flag := "/bin/sh", "-c"
-	if runtime.GOOS == "windows" {
-		shell, flag = "cmd.exe", "/C"
-	}
-	cmd := exec.CommandContext(ctx, shell, flag, hop.MFAProcess)
+	cmd := shellCommand(ctx, hop.MFAProcess)
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = f.IO.ErrOut
@@ -69,4 +65,13 @@ func (f *factory) runMFAProcess(ctx context.Context, hop profiles.Hop) (string, 
 		return "", &mfaCodeError{profile: hop.Profile, serial: hop.MFASerial, reason: "its mfa_process did not print a 6-digit code"}
 	}
 	return code, nil
+}
+
+// shellCommand runs a command line from a profile (mfa_process,
+// credential_process) through the shell, as the AWS CLI does.
+func shellCommand(ctx context.Context, line string) *exec.Cmd {
+	if runtime.GOOS == "windows" {
+		return exec.CommandContext(ctx, "cmd.exe", "/C", line)
+	}
+	return exec.CommandContext(ctx, "/bin/sh", "-c", line)
 }
