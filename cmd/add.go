@@ -74,7 +74,14 @@ func runAdd(ctx context.Context, opts *addOptions) error {
 	now := f.Now().UTC()
 	key := vault.Key{Profile: opts.Profile, AccessKeyID: keyID, SecretAccessKey: secret, CreatedAt: now, AddedAt: now}
 	if !opts.NoVerify {
-		cfg := clientConfigFor(f, set, opts.Profile)
+		// The profile's own settings, even if its chain does not resolve.
+		var own profiles.Hop
+		if p, err := set.Profile(opts.Profile); err == nil {
+			region, _ := p.Get("region")
+			endpoint, _ := p.Get("endpoint_url")
+			own = profiles.Hop{Profile: opts.Profile, Region: region.Text, EndpointURL: endpoint.Text}
+		}
+		cfg := clientConfigFor(f, own)
 		static := sts.StaticKey{AccessKeyID: keyID, SecretAccessKey: secret}
 		f.Log.Debug("verifying key", "profile", opts.Profile, "key", sts.MaskKeyID(keyID), "endpoint", cfg.STSEndpoint)
 		id, err := opts.verify(ctx, cfg, static)
@@ -205,17 +212,23 @@ func checkKeyPair(keyID string, secret vault.Secret) error {
 	return nil
 }
 
-// clientConfigFor finds region and endpoints for a profile the way the AWS
-// CLI does: environment over the profile's own settings.
-func clientConfigFor(f *factory, set *profiles.Set, profile string) sts.ClientConfig {
-	var region, endpoint string
-	if p, err := set.Profile(profile); err == nil {
-		if v, ok := p.Get("region"); ok {
-			region = v.Text
+// hopSettings picks region and endpoint_url from the first hop that sets
+// each (the profile asked for before the one holding the key).
+func hopSettings(hops ...profiles.Hop) (region, endpoint string) {
+	for _, h := range hops {
+		if region == "" {
+			region = h.Region
 		}
-		if v, ok := p.Get("endpoint_url"); ok {
-			endpoint = v.Text
+		if endpoint == "" {
+			endpoint = h.EndpointURL
 		}
 	}
+	return region, endpoint
+}
+
+// clientConfigFor finds region and endpoints the way the AWS CLI does:
+// environment over the profiles' own settings.
+func clientConfigFor(f *factory, hops ...profiles.Hop) sts.ClientConfig {
+	region, endpoint := hopSettings(hops...)
 	return sts.ClientConfigFromEnv(f.Getenv, region, endpoint)
 }

@@ -92,15 +92,8 @@ func retrieveCredentials(ctx context.Context, f *factory, profile string, flags 
 	case err != nil:
 		return resolvedCredentials{}, err
 	}
-	target := chain.Target()
-	region, endpoint := target.Region, target.EndpointURL
-	if region == "" {
-		region = source.Region
-	}
-	if endpoint == "" {
-		endpoint = source.EndpointURL
-	}
-	cfg := sts.ClientConfigFromEnv(f.Getenv, region, endpoint)
+	region, _ := hopSettings(chain.Target(), source)
+	cfg := clientConfigFor(f, chain.Target(), source)
 	provider := &sts.Provider{
 		Cache:  store,
 		Key:    key,

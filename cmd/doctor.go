@@ -171,7 +171,7 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 
 		v := verdicts[key.AccessKeyID]
 		if v == nil {
-			v = checkKeyWithAWS(ctx, opts, set, source.Profile, key)
+			v = checkKeyWithAWS(ctx, opts, source, key)
 			verdicts[key.AccessKeyID] = v
 		}
 		if v.err != nil {
@@ -224,8 +224,8 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 
 // checkKeyWithAWS asks STS whether key works and, when the key may, IAM for
 // its status and last use.
-func checkKeyWithAWS(ctx context.Context, opts *doctorOptions, set *profiles.Set, profile string, key vault.Key) *keyVerdict {
-	cfg := clientConfigFor(opts.f, set, profile)
+func checkKeyWithAWS(ctx context.Context, opts *doctorOptions, source profiles.Hop, key vault.Key) *keyVerdict {
+	cfg := clientConfigFor(opts.f, source)
 	static := sts.StaticKey{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.SecretAccessKey}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -234,7 +234,7 @@ func checkKeyWithAWS(ctx context.Context, opts *doctorOptions, set *profiles.Set
 	if v.err == nil && !v.id.IsRoot {
 		v.keys, v.iam = opts.accessKeys(ctx, cfg, static, v.id.UserName)
 		if v.iam != nil {
-			opts.f.Log.Debug("IAM status not available", "profile", profile, "err", v.iam)
+			opts.f.Log.Debug("IAM status not available", "profile", source.Profile, "err", v.iam)
 		}
 	}
 	return v

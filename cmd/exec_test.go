@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/awskeep/awskeep/profiles"
 )
 
 func TestChildEnv(t *testing.T) {
@@ -44,5 +46,16 @@ func TestConfiguredRegion(t *testing.T) {
 	te.env["AWS_REGION"] = "us-east-2"
 	if r := configuredRegion(te.f, "eu-west-1"); r != "us-east-2" {
 		t.Errorf("AWS_REGION first gave %q", r)
+	}
+}
+
+func TestHopSettingsFirstHopThatSetsEach(t *testing.T) {
+	target := profiles.Hop{Region: "eu-west-1"}
+	source := profiles.Hop{Region: "us-west-2", EndpointURL: "http://127.0.0.1:5000"}
+	if r, e := hopSettings(target, source); r != "eu-west-1" || e != "http://127.0.0.1:5000" {
+		t.Errorf("hopSettings = %q, %q", r, e)
+	}
+	if r, e := hopSettings(); r != "" || e != "" {
+		t.Errorf("no hops gave %q, %q", r, e)
 	}
 }

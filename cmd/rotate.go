@@ -105,7 +105,7 @@ func runRotate(ctx context.Context, opts *rotateOptions) error {
 	}
 	r := &sts.Rotator{
 		Store:         store,
-		Config:        sts.ClientConfigFromEnv(f.Getenv, hop.Region, hop.EndpointURL),
+		Config:        clientConfigFor(f, hop),
 		Hop:           hop,
 		MFA:           f.mfaCode,
 		MFAToken:      opts.MFAToken,
