@@ -15,7 +15,18 @@ func explainProfileError(err error) (explanation, bool) {
 	var parse *profiles.ParseError
 	var invalid *profiles.InvalidValueError
 	var noSource *profiles.NoSourceError
+	var ssoConfig *profiles.SSOConfigError
+	var notSSO *profiles.NotSSOError
 	switch {
+	case errors.As(err, &ssoConfig):
+		where := ssoConfig.File
+		if ssoConfig.Line > 0 {
+			where = fmt.Sprintf("%s line %d", ssoConfig.File, ssoConfig.Line)
+		}
+		return explanation{message: fmt.Sprintf("%s: %s", where, ssoConfig.Msg), hints: []string{upperFirst(ssoConfig.Fix) + "."}, code: exitFailure}, true
+	case errors.As(err, &notSSO):
+		return explanation{message: fmt.Sprintf("profile %s is not an IAM Identity Center profile", notSSO.Profile),
+			hints: []string{"Give it sso_session = NAME and an [sso-session NAME] section, or run 'awskeep sso login --sso-session NAME'."}, code: exitFailure}, true
 	case errors.As(err, &unknown):
 		e := explanation{message: fmt.Sprintf("no profile named %q in the AWS config files", unknown.Name), code: exitFailure}
 		if len(unknown.Suggestions) > 0 {
@@ -51,4 +62,11 @@ func explainProfileError(err error) (explanation, bool) {
 		return explanation{message: invalid.Error(), code: exitFailure}, true
 	}
 	return explanation{}, false
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -93,6 +93,13 @@ func runProfileSet(_ context.Context, opts *profileSetOptions) error {
 	}
 	opts.f.ReloadProfiles()
 	fmt.Fprintf(opts.f.IO.ErrOut, "Updated profile %s in %s\n", opts.Name, set.Paths().Config)
+	if set, err := opts.f.Profiles(); err == nil {
+		if chain, err := set.Resolve(opts.Name); err == nil {
+			for _, w := range chain.Target().Warnings() {
+				fmt.Fprintf(opts.f.IO.ErrOut, "warning: %s\n", w.Msg)
+			}
+		}
+	}
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/awskeep/awskeep/profiles"
+	"github.com/awskeep/awskeep/sts"
 	"github.com/spf13/cobra"
 )
 
@@ -28,6 +29,19 @@ type shownHop struct {
 	Profile string                `json:"profile"`
 	Role    string                `json:"role"` // "long-term key", "assume role", "shares source key"
 	Values  map[string]shownValue `json:"values"`
+	SSO     *shownSSO             `json:"sso,omitempty"`
+}
+
+// shownSSO is an IAM Identity Center source hop.
+type shownSSO struct {
+	Session   string `json:"sso_session,omitempty"`
+	StartURL  string `json:"start_url"`
+	Region    string `json:"region"`
+	AccountID string `json:"account_id"`
+	RoleName  string `json:"role_name"`
+	Refresh   bool   `json:"refreshable"`
+	TokenFile string `json:"token_file,omitempty"`
+	TokenIn   string `json:"token_store"`
 }
 
 func newProfileShowCmd(f *factory, runF func(context.Context, *profileShowOptions) error) *cobra.Command {
@@ -68,6 +82,9 @@ func runProfileShow(_ context.Context, opts *profileShowOptions) error {
 		for key, v := range hop.Origins {
 			h.Values[key] = shownValue{Value: v.Text, File: shortPath(v.File, home), Line: v.Line}
 		}
+		if i == 0 && hop.SSO != nil {
+			h.SSO = showSSO(opts.f, hop.SSO, home)
+		}
 		hops = append(hops, h)
 	}
 	out := opts.f.IO.Out
@@ -88,12 +105,42 @@ func runProfileShow(_ context.Context, opts *profileShowOptions) error {
 			v := h.Values[k]
 			fmt.Fprintf(out, "     %-18s = %-40s %s:%d\n", k, v.Value, v.File, v.Line)
 		}
+		if s := h.SSO; s != nil {
+			fmt.Fprintf(out, "     IAM Identity Center: account %s, role %s, portal %s (%s)\n", s.AccountID, s.RoleName, s.StartURL, s.Region)
+			switch {
+			case s.TokenFile != "":
+				fmt.Fprintf(out, "     token file: %s\n", s.TokenFile)
+			default:
+				fmt.Fprintf(out, "     token: kept in the keyring only\n")
+			}
+			if !s.Refresh {
+				fmt.Fprintf(out, "     legacy form: the token lasts 8 hours and can never refresh; move sso_start_url and sso_region into an [sso-session]\n")
+			}
+		}
+	}
+	for _, w := range chain.Target().Warnings() {
+		fmt.Fprintf(opts.f.IO.ErrOut, "warning: %s\n", w.Msg)
 	}
 	return nil
 }
 
+func showSSO(f *factory, s *profiles.SSO, home string) *shownSSO {
+	out := &shownSSO{Session: s.Session, StartURL: s.StartURL, Region: s.Region, AccountID: s.AccountID, RoleName: s.RoleName,
+		Refresh: !s.Legacy(), TokenIn: "file"}
+	if sts.SSOTokenStore(f.Getenv, s) == sts.TokenStoreKeyring {
+		out.TokenIn = "keyring"
+		return out
+	}
+	if home != "" {
+		out.TokenFile = shortPath(sts.SSOTokenPath(home, s.CacheKey()), home)
+	}
+	return out
+}
+
 func hopRole(i int, hop profiles.Hop) string {
 	switch {
+	case i == 0 && hop.SSO != nil:
+		return "IAM Identity Center"
 	case i == 0 && hop.RoleARN != "":
 		return "assume role from its own key"
 	case i == 0:

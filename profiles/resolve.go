@@ -36,7 +36,11 @@ type Hop struct {
 	CredentialProcess    string
 	CredentialSource     string // Environment, Ec2InstanceMetadata, EcsContainer
 	WebIdentityTokenFile string
-	RotateAfter          time.Duration // rotate_after; 0 when unset
+	// SSO is set when the profile gets its credentials from IAM Identity
+	// Center (sso_session or the legacy sso_* keys); such a profile is a
+	// chain source.
+	SSO         *SSO
+	RotateAfter time.Duration // rotate_after; 0 when unset
 	// Origins holds every key of the profile and where its value came from.
 	// Secret values (aws_secret_access_key, aws_session_token) read "***".
 	Origins map[string]Value
@@ -68,6 +72,9 @@ func (s *Set) Resolve(name string) (*Chain, error) {
 	for {
 		hop, err := hopOf(p)
 		if err != nil {
+			return nil, err
+		}
+		if hop.SSO, err = s.ssoOf(p); err != nil {
 			return nil, err
 		}
 		hops = append(hops, hop)

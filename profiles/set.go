@@ -19,6 +19,8 @@ type Value struct {
 type Set struct {
 	paths    Paths
 	profiles map[string]*Profile
+	// ssoSessions are the [sso-session NAME] sections of the config file.
+	ssoSessions map[string]*ssoSession
 }
 
 // Profile is one named profile, merged from both files.
@@ -99,6 +101,10 @@ func (s *Set) addConfig(d *Document) {
 		hasProfileDefault = hasProfileDefault || sec == "profile default"
 	}
 	for _, sec := range sections {
+		if name, ok := strings.CutPrefix(sec, "sso-session "); ok && name != "" {
+			s.addSSOSession(name, d, sec)
+			continue
+		}
 		name, ok := configProfileName(sec)
 		if !ok || (sec == "default" && hasProfileDefault) {
 			continue
