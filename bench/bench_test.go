@@ -192,3 +192,42 @@ func BenchmarkTrue(b *testing.B) {
 	}
 	timeProcesses(b, nil, t)
 }
+
+// writeManyProfiles appends n role profiles on top of "bench" to the config
+// of env's HOME, as a large organisation's file looks.
+func writeManyProfiles(b *testing.B, env []string, n int) {
+	b.Helper()
+	var config string
+	for _, e := range env {
+		if v, ok := strings.CutPrefix(e, "AWS_CONFIG_FILE="); ok {
+			config = v
+		}
+	}
+	var sb strings.Builder
+	sb.WriteString("[profile bench]\nregion = us-east-1\n\n")
+	for i := range n {
+		fmt.Fprintf(&sb, "# account %d\n[profile acct-%d]\nsource_profile = bench\nrole_arn = arn:aws:iam::%012d:role/admin\nregion = us-east-1\ns3 =\n  max_concurrent_requests = 20\n\n", i, i, i)
+	}
+	if err := os.WriteFile(config, []byte(sb.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkManyProfiles times a warm credential-process and `profile show`
+// in a config of 400, 10,000 and 60,000 profiles (10 MB). Reading the
+// files must cost time in proportion to their size.
+func BenchmarkManyProfiles(b *testing.B) {
+	for _, n := range []int{400, 10_000, 60_000} {
+		b.Run(fmt.Sprintf("credential-process/profiles=%d", n), func(b *testing.B) {
+			env := home(b, "file")
+			writeManyProfiles(b, env, n)
+			run(b, env, "", bin, "credential-process", "bench")
+			timeProcesses(b, env, bin, "credential-process", "bench")
+		})
+		b.Run(fmt.Sprintf("profile-show/profiles=%d", n), func(b *testing.B) {
+			env := home(b, "file")
+			writeManyProfiles(b, env, n)
+			timeProcesses(b, env, bin, "profile", "show", fmt.Sprintf("acct-%d", n/2))
+		})
+	}
+}

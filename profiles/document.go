@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 )
 
@@ -34,6 +35,17 @@ type Document struct {
 	lines []*line // pointers, so a line keeps its identity across edits
 	eol   string  // terminator for new lines: the file's first one, else "\n"
 	err   error   // the first invalid edit (see Err)
+
+	// Built by analyze, so that a lookup costs no scan of the file (a
+	// config can hold tens of thousands of profiles).
+	sections map[string]*sectionIndex
+	order    []string // section names in order of first appearance
+}
+
+// sectionIndex locates one section's lines (all of its occurrences).
+type sectionIndex struct {
+	headers []int // its header lines, in file order
+	keys    []int // its top-level key lines, in file order
 }
 
 type lineKind uint8
@@ -73,9 +85,13 @@ func ParseDocument(data []byte) (*Document, error) {
 		d.bom = true
 		s = s[len(utf8BOM):]
 	}
+	// One allocation for all lines; edits add lines of their own.
+	block := make([]line, 0, strings.Count(s, "\n")+1)
+	d.lines = make([]*line, 0, cap(block))
 	for s != "" {
 		text, rest, found := strings.Cut(s, "\n")
-		l := &line{text: text}
+		block = append(block, line{text: text})
+		l := &block[len(block)-1]
 		if found {
 			l.eol = "\n"
 			if strings.HasSuffix(text, "\r") {
@@ -91,7 +107,7 @@ func ParseDocument(data []byte) (*Document, error) {
 	if d.eol == "" {
 		d.eol = "\n"
 	}
-	if err := analyze(d.lines); err != nil {
+	if err := d.analyze(); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -110,8 +126,12 @@ func (d *Document) Bytes() []byte {
 	return b.Bytes()
 }
 
-// analyze classifies every line and records where keys and names sit.
-func analyze(lines []*line) error {
+// analyze classifies every line, records where keys and names sit, and
+// indexes the sections.
+func (d *Document) analyze() error {
+	lines := d.lines
+	d.sections, d.order = map[string]*sectionIndex{}, nil
+	var idx *sectionIndex
 	section, inSection := "", false
 	var cur *line // the key line that indented lines continue
 	for i, l := range lines {
@@ -132,6 +152,13 @@ func analyze(lines []*line) error {
 			}
 			l.kind, l.start, l.end = kindHeader, start, end
 			section, inSection, cur = name, true, nil
+			idx = d.sections[name]
+			if idx == nil {
+				idx = &sectionIndex{}
+				d.sections[name] = idx
+				d.order = append(d.order, name)
+			}
+			idx.headers = append(idx.headers, i)
 		default:
 			key, start, end, msg := parseKeyLine(l.text)
 			if msg != "" {
@@ -142,6 +169,7 @@ func analyze(lines []*line) error {
 			}
 			l.kind, l.key, l.start, l.end = kindKey, key, start, end
 			cur = l
+			idx.keys = append(idx.keys, i)
 		}
 		l.section = section
 	}
@@ -249,12 +277,13 @@ type entry struct {
 // sectionEntries lists the top-level keys of section (all of its
 // occurrences) in file order; later duplicates follow earlier ones.
 func (d *Document) sectionEntries(section string) []entry {
-	section = normalizeSection(section)
-	var out []entry
-	for i, l := range d.lines {
-		if l.kind == kindKey && l.section == section {
-			out = append(out, entry{Key: l.key, Value: valueOf(l, d.lines, i), Line: i + 1})
-		}
+	idx := d.sections[normalizeSection(section)]
+	if idx == nil {
+		return nil
+	}
+	out := make([]entry, 0, len(idx.keys))
+	for _, i := range idx.keys {
+		out = append(out, entry{Key: d.lines[i].key, Value: valueOf(d.lines[i], d.lines, i), Line: i + 1})
 	}
 	return out
 }
@@ -262,26 +291,12 @@ func (d *Document) sectionEntries(section string) []entry {
 // Sections lists the section names in order of first appearance, each once,
 // normalised ("profile dev", "default", "sso-session x").
 func (d *Document) Sections() []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, l := range d.lines {
-		if l.kind == kindHeader && !seen[l.section] {
-			seen[l.section] = true
-			out = append(out, l.section)
-		}
-	}
-	return out
+	return slices.Clone(d.order)
 }
 
 // HasSection reports whether the file has a [name] header.
 func (d *Document) HasSection(name string) bool {
-	name = normalizeSection(name)
-	for _, l := range d.lines {
-		if l.kind == kindHeader && l.section == name {
-			return true
-		}
-	}
-	return false
+	return d.sections[normalizeSection(name)] != nil
 }
 
 // Get returns the value of key in section; when the key appears more than
@@ -297,22 +312,35 @@ func (d *Document) Get(section, key string) (string, bool) {
 
 // Keys lists the top-level keys of section, sorted by first appearance.
 func (d *Document) Keys(section string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, e := range d.sectionEntries(section) {
-		if !seen[e.Key] {
-			seen[e.Key] = true
-			out = append(out, e.Key)
+	idx := d.sections[normalizeSection(section)]
+	if idx == nil {
+		return nil
+	}
+	out := make([]string, 0, len(idx.keys))
+	for _, i := range idx.keys {
+		if k := d.lines[i].key; !slices.Contains(out, k) {
+			out = append(out, k)
 		}
 	}
 	return out
 }
 
+// value is Get with the line the value came from (File left empty).
+// section and key must be normalised already.
+func (d *Document) value(section, key string) (Value, bool) {
+	i := d.lastKeyLine(section, key)
+	if i < 0 {
+		return Value{}, false
+	}
+	return Value{Text: valueOf(d.lines[i], d.lines, i), Line: i + 1}, true
+}
+
 func (d *Document) lastKeyLine(section, key string) int {
-	for i := len(d.lines) - 1; i >= 0; i-- {
-		l := d.lines[i]
-		if l.kind == kindKey && l.section == section && l.key == key {
-			return i
+	if idx := d.sections[section]; idx != nil {
+		for _, i := range slices.Backward(idx.keys) {
+			if d.lines[i].key == key {
+				return i
+			}
 		}
 	}
 	return -1

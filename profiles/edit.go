@@ -156,10 +156,8 @@ func (d *Document) keySpan(i int) int {
 // nil.
 func (d *Document) insertionPoint(section string) (at int, ref *line) {
 	header := -1
-	for i, l := range d.lines {
-		if l.kind == kindHeader && l.section == section {
-			header = i
-		}
+	if idx := d.sections[section]; idx != nil {
+		header = idx.headers[len(idx.headers)-1]
 	}
 	at = header + 1
 	for i := header + 1; i < len(d.lines); i++ {
@@ -277,16 +275,11 @@ func (d *Document) DeleteSection(name string) bool {
 	name = normalizeSection(name)
 	deleted := false
 	for {
-		header := -1
-		for i := len(d.lines) - 1; i >= 0; i-- {
-			if l := d.lines[i]; l.kind == kindHeader && l.section == name {
-				header = i
-				break
-			}
-		}
-		if header < 0 {
+		idx := d.sections[name]
+		if idx == nil {
 			return deleted
 		}
+		header := idx.headers[len(idx.headers)-1]
 		end := header + 1
 		for i := header + 1; i < len(d.lines) && d.lines[i].kind != kindHeader; i++ {
 			if k := d.lines[i].kind; k == kindKey || k == kindContinuation {
@@ -343,7 +336,7 @@ func (d *Document) reanalyze() {
 		before[l] = l.kind
 	}
 	for {
-		if err := analyze(d.lines); err != nil {
+		if err := d.analyze(); err != nil {
 			// Edits only write well-formed lines; reaching this is a bug.
 			panic("profiles: edit produced an unparsable line: " + err.Error())
 		}

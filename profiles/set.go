@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -15,37 +16,41 @@ type Value struct {
 	Line int // 1-based
 }
 
-// Set is the profiles of one config file and one credentials file.
+// Set is the profiles of one config file and one credentials file. It is
+// read-only after Load, so goroutines may share it.
 type Set struct {
-	paths    Paths
-	profiles map[string]*Profile
+	paths       Paths
+	config      *Document
+	credentials *Document
+	profiles    map[string]*Profile
 	// ssoSessions are the [sso-session NAME] sections of the config file.
 	ssoSessions map[string]*ssoSession
 }
 
-// Profile is one named profile, merged from both files.
+// Profile is one named profile, merged from both files. Its values are read
+// from the parsed documents when asked for, so loading a file of many
+// profiles costs one pass over its lines.
 type Profile struct {
 	Name          string
 	InConfig      bool // a config section defines it
 	InCredentials bool // a credentials section defines it
-	config        map[string]Value
-	credentials   map[string]Value
+	set           *Set
+	configSection string // its section in the config file, when InConfig
 }
 
 // Load reads both files. A missing file counts as empty; reading never
 // creates or touches a file. A malformed line gives *ParseError.
 func Load(p Paths) (*Set, error) {
 	s := &Set{paths: p, profiles: map[string]*Profile{}}
-	config, err := readDocument(p.Config)
-	if err != nil {
+	var err error
+	if s.config, err = readDocument(p.Config); err != nil {
 		return nil, err
 	}
-	creds, err := readDocument(p.Credentials)
-	if err != nil {
+	if s.credentials, err = readDocument(p.Credentials); err != nil {
 		return nil, err
 	}
-	s.addConfig(config)
-	s.addCredentials(creds)
+	s.addConfig()
+	s.addCredentials()
 	return s, nil
 }
 
@@ -86,23 +91,19 @@ func configProfileName(section string) (string, bool) {
 func (s *Set) profile(name string) *Profile {
 	p := s.profiles[name]
 	if p == nil {
-		p = &Profile{Name: name, config: map[string]Value{}, credentials: map[string]Value{}}
+		p = &Profile{Name: name, set: s}
 		s.profiles[name] = p
 	}
 	return p
 }
 
-func (s *Set) addConfig(d *Document) {
-	sections := d.Sections()
+func (s *Set) addConfig() {
 	// [profile default] wins over [default] as a whole (as in the Go SDK),
 	// rather than the two merging key by key.
-	hasProfileDefault := false
-	for _, sec := range sections {
-		hasProfileDefault = hasProfileDefault || sec == "profile default"
-	}
-	for _, sec := range sections {
+	hasProfileDefault := s.config.HasSection("profile default")
+	for _, sec := range s.config.order {
 		if name, ok := strings.CutPrefix(sec, "sso-session "); ok && name != "" {
-			s.addSSOSession(name, d, sec)
+			s.addSSOSession(name, s.config, sec)
 			continue
 		}
 		name, ok := configProfileName(sec)
@@ -110,23 +111,16 @@ func (s *Set) addConfig(d *Document) {
 			continue
 		}
 		p := s.profile(name)
-		p.InConfig = true
-		for _, e := range d.sectionEntries(sec) {
-			p.config[e.Key] = Value{Text: e.Value, File: s.paths.Config, Line: e.Line}
-		}
+		p.InConfig, p.configSection = true, sec
 	}
 }
 
-func (s *Set) addCredentials(d *Document) {
-	for _, sec := range d.Sections() {
+func (s *Set) addCredentials() {
+	for _, sec := range s.credentials.order {
 		if strings.HasPrefix(sec, "profile ") {
 			continue // the SDKs ignore [profile x] in the credentials file
 		}
-		p := s.profile(sec)
-		p.InCredentials = true
-		for _, e := range d.sectionEntries(sec) {
-			p.credentials[e.Key] = Value{Text: e.Value, File: s.paths.Credentials, Line: e.Line}
-		}
+		s.profile(sec).InCredentials = true
 	}
 }
 
@@ -159,26 +153,32 @@ func (s *Set) Profile(name string) (*Profile, error) {
 // Keys are case-insensitive.
 func (p *Profile) Get(key string) (Value, bool) {
 	key = strings.ToLower(key)
-	if v, ok := p.credentials[key]; ok {
-		return v, true
+	if p.InCredentials {
+		if v, ok := p.set.credentials.value(CredentialsSection(p.Name), key); ok {
+			v.File = p.set.paths.Credentials
+			return v, true
+		}
 	}
-	v, ok := p.config[key]
-	return v, ok
+	if p.InConfig {
+		if v, ok := p.set.config.value(p.configSection, key); ok {
+			v.File = p.set.paths.Config
+			return v, true
+		}
+	}
+	return Value{}, false
 }
 
 // Keys lists the profile's keys from both files, sorted.
 func (p *Profile) Keys() []string {
 	var keys []string
-	for k := range p.config {
-		keys = append(keys, k)
+	if p.InConfig {
+		keys = append(keys, p.set.config.Keys(p.configSection)...)
 	}
-	for k := range p.credentials {
-		if _, dup := p.config[k]; !dup {
-			keys = append(keys, k)
-		}
+	if p.InCredentials {
+		keys = append(keys, p.set.credentials.Keys(CredentialsSection(p.Name))...)
 	}
 	sort.Strings(keys)
-	return keys
+	return slices.Compact(keys)
 }
 
 // HasStaticKey reports whether the files hold a plain-text key pair for the
