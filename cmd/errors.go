@@ -84,6 +84,7 @@ func explain(err error) explanation {
 func explainers() []func(error) (explanation, bool) {
 	return []func(error) (explanation, bool){
 		explainRotateError,
+		explainSSOError,
 		explainAWSError,
 		explainLocalError,
 		explainProfileError,

@@ -35,6 +35,11 @@ type factory struct {
 
 	// openVault opens the keyring; tests replace it.
 	openVault func(vault.Config) (*vault.Store, error)
+
+	// openBrowser opens a URL for an SSO login; nil is the system's opener.
+	openBrowser func(url string) error
+	// fileExists checks a path (/.dockerenv); nil is os.Stat.
+	fileExists func(path string) bool
 }
 
 func newSystemFactory() *factory {

@@ -58,6 +58,7 @@ helper for the AWS CLI and SDKs.`,
 		newRotateCmd(f, nil),
 		newDoctorCmd(f, nil),
 		newProfileCmd(f),
+		newSSOCmd(f),
 		newVersionCmd(f),
 	)
 	describeCompletionCmd(root)

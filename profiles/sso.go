@@ -313,3 +313,22 @@ type NotSSOError struct{ Profile string }
 func (e *NotSSOError) Error() string {
 	return fmt.Sprintf("profile %q has no sso_session or sso_start_url; add sso_session = NAME (and an [sso-session NAME] section) or pass --sso-session", e.Profile)
 }
+
+// SSORoleProfiles maps the (account id, role name) of every profile that
+// uses session to the profile's name, for sso populate to skip what exists.
+func (s *Set) SSORoleProfiles(session string) map[[2]string]string {
+	out := map[[2]string]string{}
+	for _, name := range s.Names() {
+		p := s.profiles[name]
+		v, _ := p.Get("sso_session")
+		if v.Text != session {
+			continue
+		}
+		a, _ := p.Get("sso_account_id")
+		r, _ := p.Get("sso_role_name")
+		if a.Text != "" && r.Text != "" {
+			out[[2]string{a.Text, r.Text}] = name
+		}
+	}
+	return out
+}
