@@ -125,9 +125,10 @@ func TestExecNoSessionExplainsRejectedKeyAfterChild(t *testing.T) {
 	}
 }
 
-// TestDoctorFindsDeactivatedKeyAndPlainText: moto accepts an inactive key,
-// as real AWS does not; doctor reads IAM's status and reports it, and it
-// reports a plain-text key left in ~/.aws/credentials.
+// TestDoctorFindsDeactivatedKeyAndPlainText: AWS refuses an inactive key like
+// a deleted one (the harness's moto does too); doctor says the key was
+// deleted or deactivated, exits 3, and still reports a plain-text key left
+// in ~/.aws/credentials.
 func TestDoctorFindsDeactivatedKeyAndPlainText(t *testing.T) {
 	u := newUser(t, "file")
 	mia := moto.CreateUser(t, "mia")
@@ -140,8 +141,8 @@ func TestDoctorFindsDeactivatedKeyAndPlainText(t *testing.T) {
 	u.writeFile(".aws/credentials", "[old]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD1\naws_secret_access_key = "+strings.Repeat("o", 40)+"\n")
 
 	r := u.run("", nil, "doctor", "--json")
-	if r.code != 1 {
-		t.Fatalf("doctor: exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	if r.code != 3 {
+		t.Fatalf("doctor: exit %d, want 3 (AWS rejected the stored key)\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	var report struct {
 		Problems int
@@ -161,7 +162,7 @@ func TestDoctorFindsDeactivatedKeyAndPlainText(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(found["mia/IAM status"], "deactivated") {
+	if msg := found["mia/AWS accepts the key"]; !strings.Contains(msg, "deactivated") || !strings.Contains(msg, "InvalidClientTokenId") {
 		t.Errorf("inactive key not reported: %v", found)
 	}
 	if !strings.Contains(found["old/plain-text key"], ".aws/credentials line 2") {

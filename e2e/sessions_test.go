@@ -121,16 +121,15 @@ func TestCredentialProcessWithAWSCLIAndBoto3(t *testing.T) {
 }
 
 // TestParallelCredentialProcessOneSTSCallOneMFA: 16 credential-process calls
-// with a cold cache make exactly one STS request and run mfa_process once.
+// with a cold cache make exactly one STS request and run mfa_process once;
+// the code is checked by moto against bob's MFA device, and the session all
+// 16 print is accepted by moto as bob.
 func TestParallelCredentialProcessOneSTSCallOneMFA(t *testing.T) {
 	u := newUser(t, "file")
-	bob := moto.CreateUser(t, "bob")
-	moto.AllowUser(t, bob, "sts:GetSessionToken")
+	bob, device := moto.CreateMFAUser(t, "bob")
 	u.ok(bob.Key.AccessKeyID+"\n"+bob.Key.SecretAccessKey+"\n", "add", "bob")
 	counter := filepath.Join(u.home, "mfa-runs")
-	u.ok("", "profile", "set", "bob",
-		"mfa_serial=arn:aws:iam::123456789012:mfa/bob",
-		"mfa_process=echo run >> "+counter+" && echo 123456")
+	u.ok("", "profile", "set", "bob", "mfa_serial="+device.Serial, "mfa_process="+device.MFAProcess(t, counter))
 
 	moto.StartRecording(t)
 	var wg sync.WaitGroup
@@ -158,12 +157,15 @@ func TestParallelCredentialProcessOneSTSCallOneMFA(t *testing.T) {
 			t.Errorf("call %d got different credentials", i)
 		}
 	}
+	if got := moto.CallerARN(t, processCredentials(t, first)); got != bob.ARN {
+		t.Errorf("the session is %s, want bob %s", got, bob.ARN)
+	}
 	reqs := moto.Recorded(t)
 	if n := stsCalls(reqs, "GetSessionToken"); n != 1 {
 		t.Errorf("GetSessionToken called %d times, want 1", n)
 	}
 	for _, r := range reqs {
-		if r.Action == "GetSessionToken" && (r.Params.Get("SerialNumber") != "arn:aws:iam::123456789012:mfa/bob" || r.Params.Get("TokenCode") != "123456") {
+		if r.Action == "GetSessionToken" && (r.Params.Get("SerialNumber") != device.Serial || len(r.Params.Get("TokenCode")) != 6) {
 			t.Errorf("GetSessionToken params %v", r.Params)
 		}
 	}
@@ -171,6 +173,16 @@ func TestParallelCredentialProcessOneSTSCallOneMFA(t *testing.T) {
 	if n := strings.Count(string(runs), "run"); n != 1 {
 		t.Errorf("mfa_process ran %d times, want 1", n)
 	}
+}
+
+// processCredentials reads credential_process JSON.
+func processCredentials(t *testing.T, out string) awstest.Credentials {
+	t.Helper()
+	var c struct{ AccessKeyId, SecretAccessKey, SessionToken string }
+	if err := json.Unmarshal([]byte(out), &c); err != nil {
+		t.Fatalf("credential_process output %q: %v", out, err)
+	}
+	return awstest.Credentials{AccessKeyID: c.AccessKeyId, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}
 }
 
 // TestExecServerServesBoto3: exec --server hands a boto3 child a

@@ -60,14 +60,14 @@ func (u *user) onTerminal(t *testing.T, env []string, prompt, answer string, arg
 // controlling terminal, not on stdout, so credential_process works.
 func TestMFAPromptOnTerminalUnderCredentialProcess(t *testing.T) {
 	u := newUser(t, "file")
-	kim := moto.CreateUser(t, "kim")
-	moto.AllowUser(t, kim, "sts:GetSessionToken")
+	kim, device := moto.CreateMFAUser(t, "kim")
 	u.ok(kim.Key.AccessKeyID+"\n"+kim.Key.SecretAccessKey+"\n", "add", "kim")
-	serial := "arn:aws:iam::123456789012:mfa/kim"
+	serial := device.Serial
 	u.ok("", "profile", "set", "kim", "mfa_serial="+serial)
 
 	moto.StartRecording(t)
-	terminal, stdout, code := u.onTerminal(t, nil, "MFA code for", "654321", "credential-process", "kim")
+	typed := device.Code()
+	terminal, stdout, code := u.onTerminal(t, nil, "MFA code for", typed, "credential-process", "kim")
 	if code != 0 {
 		t.Fatalf("exit %d; terminal:\n%s", code, terminal)
 	}
@@ -79,13 +79,16 @@ func TestMFAPromptOnTerminalUnderCredentialProcess(t *testing.T) {
 	if strings.Contains(stdout, "MFA") {
 		t.Errorf("prompt on stdout: %q", stdout)
 	}
+	if got := moto.CallerARN(t, processCredentials(t, stdout)); got != kim.ARN {
+		t.Errorf("the MFA session is %s, want kim %s", got, kim.ARN)
+	}
 	var sent []string
 	for _, r := range moto.Recorded(t) {
 		if r.Action == "GetSessionToken" {
 			sent = append(sent, r.Params.Get("SerialNumber")+" "+r.Params.Get("TokenCode"))
 		}
 	}
-	if strings.Join(sent, ",") != serial+" 654321" {
+	if strings.Join(sent, ",") != serial+" "+typed {
 		t.Errorf("GetSessionToken sent %v, want one with the typed code", sent)
 	}
 }

@@ -159,29 +159,31 @@ func TestMotoNoSessionWithoutRole(t *testing.T) {
 
 func TestMotoSessionTokenWithMFA(t *testing.T) {
 	t.Parallel()
-	const device = "arn:aws:iam::" + motoAccount + ":mfa/sess-device"
-	u := moto.CreateUser(t, "gst")
-	moto.AllowUser(t, u, "sts:GetSessionToken")
+	u, device := moto.CreateMFAUser(t, "gst")
 	p := motoSessionProvider(t, u)
-	mfa := &countingMFA{code: "123456"}
+	code := device.Code()
+	mfa := &countingMFA{code: code}
 	p.MFA = mfa.get
-	chain := chainOf(profiles.Hop{Profile: "base", MFASerial: device})
+	chain := chainOf(profiles.Hop{Profile: "base", MFASerial: device.Serial})
 	moto.StartRecording(t)
 	for range 2 {
 		creds, err := p.Retrieve(context.Background(), chain, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		// moto's fixed session credentials (refused under auth, so unused).
-		if creds.AccessKeyID != "AKIAIOSFODNN7EXAMPLE" || creds.SessionToken.IsZero() || creds.Expiration.IsZero() {
+		// The harness's moto mints real session credentials for the user.
+		if !strings.HasPrefix(creds.AccessKeyID, "ASIA") || creds.SessionToken.IsZero() || creds.Expiration.IsZero() {
 			t.Errorf("creds = %+v", creds)
+		}
+		if got := callerARNOf(t, creds); got != u.ARN {
+			t.Errorf("session caller = %s, want the user %s", got, u.ARN)
 		}
 	}
 	calls := recordedSignedBy(moto.Recorded(t), "GetSessionToken", u.Key.AccessKeyID)
 	if len(calls) != 1 {
 		t.Fatalf("GetSessionToken requests = %d, want 1", len(calls))
 	}
-	if pr := calls[0].Params; pr.Get("SerialNumber") != device || pr.Get("TokenCode") != "123456" || pr.Get("DurationSeconds") != "43200" {
+	if pr := calls[0].Params; pr.Get("SerialNumber") != device.Serial || pr.Get("TokenCode") != code || pr.Get("DurationSeconds") != "43200" {
 		t.Errorf("GetSessionToken params = %v", pr)
 	}
 	if mfa.count() != 1 {
@@ -189,33 +191,39 @@ func TestMotoSessionTokenWithMFA(t *testing.T) {
 	}
 }
 
-// moto refuses its GetSessionToken credentials under auth, so the
-// session-token-first flow runs with auth off (global: not parallel).
+// Two roles on one MFA session, under auth: the session signs both
+// AssumeRole calls and moto accepts it.
 func TestMotoRolesOnOneMFASession(t *testing.T) {
-	const device = "arn:aws:iam::" + motoAccount + ":mfa/shared-device"
-	u := moto.CreateUser(t, "mfa-roles")
-	moto.DisableAuth(t)
+	t.Parallel()
+	u, device := moto.CreateMFAUser(t, "mfa-roles")
 	moto.StartRecording(t)
 	p := motoSessionProvider(t, u)
-	mfa := &countingMFA{code: "123456"}
+	mfa := &countingMFA{code: device.Code()}
 	p.MFA = mfa.get
-	base := profiles.Hop{Profile: "base", MFASerial: device}
+	base := profiles.Hop{Profile: "base", MFASerial: device.Serial}
 	for _, name := range []string{"admin", "reader"} {
-		role := "arn:aws:iam::" + motoAccount + ":role/" + name
+		role := moto.CreateRole(t, name, u.ARN)
 		creds, err := p.Retrieve(context.Background(), chainOf(base, profiles.Hop{Profile: name, RoleARN: role}), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(creds.AssumedRoleARN, ":assumed-role/"+name+"/") {
+		if !strings.Contains(creds.AssumedRoleARN, ":assumed-role/"+lastARNPart(role)+"/") {
 			t.Errorf("AssumedRoleARN = %s", creds.AssumedRoleARN)
+		}
+		if got := callerARNOf(t, creds); got != creds.AssumedRoleARN {
+			t.Errorf("caller = %s, want %s", got, creds.AssumedRoleARN)
 		}
 	}
 	reqs := moto.Recorded(t)
 	gst := recordedSignedBy(reqs, "GetSessionToken", u.Key.AccessKeyID)
-	if len(gst) != 1 || gst[0].Params.Get("SerialNumber") != device || gst[0].Params.Get("TokenCode") != "123456" {
+	if len(gst) != 1 || gst[0].Params.Get("SerialNumber") != device.Serial || gst[0].Params.Get("TokenCode") != mfa.code {
 		t.Errorf("GetSessionToken requests = %+v, want one with the MFA code", gst)
 	}
-	roles := recordedSignedBy(reqs, "AssumeRole", "AKIAIOSFODNN7EXAMPLE")
+	sessions := moto.SessionsOf(t, u.Name)
+	if len(sessions) != 1 || !sessions[0].MFA {
+		t.Fatalf("sessions minted for the user = %+v, want one MFA session", sessions)
+	}
+	roles := recordedSignedBy(reqs, "AssumeRole", sessions[0].AccessKeyID)
 	if len(roles) != 2 {
 		t.Fatalf("AssumeRole requests signed by the session = %d, want 2", len(roles))
 	}

@@ -9,13 +9,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
-// awsConfig builds an SDK config signed with key and aimed at the server.
+// awsConfig builds an SDK config signed with key (and its session token) and aimed at the server.
 // It is built by hand so nothing is read from ~/.aws or the environment,
 // and with one attempt so harness failures show at once.
 func (m *Moto) awsConfig(key Credentials) aws.Config {
 	return aws.Config{
 		Region:           Region,
-		Credentials:      credentials.NewStaticCredentialsProvider(key.AccessKeyID, key.SecretAccessKey, ""),
+		Credentials:      credentials.NewStaticCredentialsProvider(key.AccessKeyID, key.SecretAccessKey, key.SessionToken),
 		BaseEndpoint:     aws.String(m.Endpoint),
 		RetryMaxAttempts: 1,
 	}

@@ -72,8 +72,9 @@ func (m *Moto) DeleteAccessKey(t testing.TB, user User, keyID string) {
 	}
 }
 
-// SetAccessKeyStatus makes a key Active or Inactive. moto keeps accepting an
-// inactive key (real AWS rejects it), but IAM reports the status.
+// SetAccessKeyStatus makes a key Active or Inactive. The harness's moto then
+// refuses an Inactive key with InvalidClientTokenId, as real AWS does (stock
+// moto accepted it).
 func (m *Moto) SetAccessKeyStatus(t testing.TB, user User, keyID, status string) {
 	t.Helper()
 	_, err := m.IAM(Credentials{}).UpdateAccessKey(ctxFor(t), &iam.UpdateAccessKeyInput{
@@ -138,11 +139,17 @@ type RoleOption func(*roleOptions)
 type roleOptions struct {
 	externalID string
 	maxSession int32
+	requireMFA bool
 }
 
 // WithExternalID adds a StringEquals sts:ExternalId condition to the trust
 // policy. moto checks a wrong id but lets a missing one pass.
 func WithExternalID(id string) RoleOption { return func(o *roleOptions) { o.externalID = id } }
+
+// RequireMFA adds a Bool aws:MultiFactorAuthPresent "true" condition to the
+// trust policy: the harness's moto then lets only MFA sessions, or
+// AssumeRole calls with a valid SerialNumber/TokenCode, assume the role.
+func RequireMFA() RoleOption { return func(o *roleOptions) { o.requireMFA = true } }
 
 // WithMaxSessionDuration sets the role's MaxSessionDuration in seconds.
 func WithMaxSessionDuration(seconds int32) RoleOption {
@@ -165,8 +172,14 @@ func (m *Moto) CreateRole(t testing.TB, name, trustedPrincipalARN string, opts .
 		Principal: map[string]any{"AWS": trustedPrincipalARN},
 		Action:    []string{"sts:AssumeRole"},
 	}
+	if o.externalID != "" || o.requireMFA {
+		trust.Condition = map[string]map[string]string{}
+	}
 	if o.externalID != "" {
-		trust.Condition = map[string]map[string]string{"StringEquals": {"sts:ExternalId": o.externalID}}
+		trust.Condition["StringEquals"] = map[string]string{"sts:ExternalId": o.externalID}
+	}
+	if o.requireMFA {
+		trust.Condition["Bool"] = map[string]string{"aws:MultiFactorAuthPresent": "true"}
 	}
 	in := &iam.CreateRoleInput{
 		RoleName:                 aws.String(UniqueName(name)),

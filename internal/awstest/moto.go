@@ -27,17 +27,22 @@ const (
 	adminName    = "awstest-admin"
 )
 
-// Credentials is an access key pair. Test keys are not secrets, so they are
-// plain strings here.
+// Credentials is an access key pair, with a session token for temporary
+// credentials. Test keys are not secrets, so they are plain strings here.
 type Credentials struct {
 	AccessKeyID     string
 	SecretAccessKey string
+	SessionToken    string // empty for a long-term key
 }
 
-// Env returns the pair as the AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
-// variables a subprocess reads.
+// Env returns the credentials as the AWS_ACCESS_KEY_ID /
+// AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) variables a subprocess reads.
 func (c Credentials) Env() []string {
-	return []string{"AWS_ACCESS_KEY_ID=" + c.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + c.SecretAccessKey}
+	env := []string{"AWS_ACCESS_KEY_ID=" + c.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + c.SecretAccessKey}
+	if c.SessionToken != "" {
+		env = append(env, "AWS_SESSION_TOKEN="+c.SessionToken)
+	}
+	return env
 }
 
 // Moto is a running moto server with authentication enforced.

@@ -59,8 +59,8 @@ func TestAuthErrorsReachGoSDK(t *testing.T) {
 		key  Credentials
 		want string
 	}{
-		{"unknown key", Credentials{"AKIAUNKNOWNUNKNOWN12", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"}, "InvalidClientTokenId"},
-		{"wrong secret", Credentials{alice.Key.AccessKeyID, alice.Key.SecretAccessKey + "x"}, "SignatureDoesNotMatch"},
+		{"unknown key", Credentials{AccessKeyID: "AKIAUNKNOWNUNKNOWN12", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"}, "InvalidClientTokenId"},
+		{"wrong secret", Credentials{AccessKeyID: alice.Key.AccessKeyID, SecretAccessKey: alice.Key.SecretAccessKey + "x"}, "SignatureDoesNotMatch"},
 		{"deleted key", deleted.Key, "InvalidClientTokenId"},
 	}
 	for _, tt := range tests {
@@ -134,7 +134,7 @@ func TestCreateRole(t *testing.T) {
 	if err != nil {
 		t.Fatalf("trusted user with right external id: %v", err)
 	}
-	session := Credentials{aws.ToString(out.Credentials.AccessKeyId), aws.ToString(out.Credentials.SecretAccessKey)}
+	session := Credentials{AccessKeyID: aws.ToString(out.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(out.Credentials.SecretAccessKey)}
 	sessionARN := aws.ToString(out.AssumedRoleUser.Arn)
 
 	if _, err := assume(alice.Key, role, "wrong"); apiErrorCode(t, err) != "AccessDenied" {
@@ -161,13 +161,13 @@ func TestCreateRole(t *testing.T) {
 func TestRecorder(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	u := shared.CreateUser(t, t.Name())
-	shared.AllowUser(t, u, "sts:GetSessionToken")
+	u, device := shared.CreateMFAUser(t, t.Name())
+	code := device.Code()
 
 	shared.StartRecording(t)
 	_, err := shared.STS(u.Key).GetSessionToken(ctx, &sts.GetSessionTokenInput{
-		SerialNumber: aws.String("arn:aws:iam::123456789012:mfa/" + u.Name),
-		TokenCode:    aws.String("314159"),
+		SerialNumber: aws.String(device.Serial),
+		TokenCode:    aws.String(code),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -193,10 +193,10 @@ func TestRecorder(t *testing.T) {
 	if mine[0].Action != "GetSessionToken" || mine[1].Action != "GetCallerIdentity" {
 		t.Errorf("actions = %q, %q; want GetSessionToken, GetCallerIdentity", mine[0].Action, mine[1].Action)
 	}
-	if got := mine[0].Params.Get("TokenCode"); got != "314159" {
-		t.Errorf("TokenCode = %q, want 314159", got)
+	if got := mine[0].Params.Get("TokenCode"); got != code {
+		t.Errorf("TokenCode = %q, want %s", got, code)
 	}
-	if got := mine[0].Params.Get("SerialNumber"); got != "arn:aws:iam::123456789012:mfa/"+u.Name {
+	if got := mine[0].Params.Get("SerialNumber"); got != device.Serial {
 		t.Errorf("SerialNumber = %q", got)
 	}
 }
@@ -242,7 +242,7 @@ func TestStartDisableAuthStop(t *testing.T) {
 	}
 	defer stop()
 	ctx := context.Background()
-	unknown := Credentials{"AKIAUNKNOWNUNKNOWN12", "secret"}
+	unknown := Credentials{AccessKeyID: "AKIAUNKNOWNUNKNOWN12", SecretAccessKey: "secret"}
 
 	t.Run("auth off", func(t *testing.T) {
 		m.DisableAuth(t)
