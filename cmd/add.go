@@ -81,7 +81,7 @@ func runAdd(ctx context.Context, opts *addOptions) error {
 			endpoint, _ := p.Get("endpoint_url")
 			own = profiles.Hop{Profile: opts.Profile, Region: region.Text, EndpointURL: endpoint.Text}
 		}
-		cfg := clientConfigFor(f, own)
+		cfg := sts.ClientConfigFor(f.Getenv, profiles.ChainOf(own))
 		static := sts.StaticKey{AccessKeyID: keyID, SecretAccessKey: secret}
 		f.Log.Debug("verifying key", "profile", opts.Profile, "key", sts.MaskKeyID(keyID), "endpoint", cfg.STSEndpoint)
 		id, err := opts.verify(ctx, cfg, static)
@@ -210,25 +210,4 @@ func checkKeyPair(keyID string, secret vault.Secret) error {
 		return errors.New("the secret access key is too short to be one (they are 40 characters)")
 	}
 	return nil
-}
-
-// hopSettings picks region and endpoint_url from the first hop that sets
-// each (the profile asked for before the one holding the key).
-func hopSettings(hops ...profiles.Hop) (region, endpoint string) {
-	for _, h := range hops {
-		if region == "" {
-			region = h.Region
-		}
-		if endpoint == "" {
-			endpoint = h.EndpointURL
-		}
-	}
-	return region, endpoint
-}
-
-// clientConfigFor finds region and endpoints the way the AWS CLI does:
-// environment over the profiles' own settings.
-func clientConfigFor(f *factory, hops ...profiles.Hop) sts.ClientConfig {
-	region, endpoint := hopSettings(hops...)
-	return sts.ClientConfigFromEnv(f.Getenv, region, endpoint)
 }

@@ -97,3 +97,26 @@ func TestExpiredCachedSessionIsReplacedSilently(t *testing.T) {
 	}
 	mustContain(t, "export", te.stdout.String(), "AWS_SESSION_TOKEN='token-ASIAROLE")
 }
+
+// TestMidChainStoredKeyEndsTheChain: a → b → c with a key stored for b
+// uses b's key, as the AWS SDKs use b's own credentials (it failed with
+// "no key is stored for c").
+func TestMidChainStoredKeyEndsTheChain(t *testing.T) {
+	te := newTestEnv(t)
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	te.f.Now = func() time.Time { return now }
+	fake := &fakeSTS{now: te.f.Now}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	te.env["AWS_ENDPOINT_URL"] = srv.URL
+	te.writeFile(t, ".aws/config", "[profile a]\nsource_profile = b\nrole_arn = arn:aws:iam::111111111111:role/a\n"+
+		"[profile b]\nsource_profile = c\nrole_arn = arn:aws:iam::111111111111:role/b\n[profile c]\n")
+	storeKey(t, te, vault.Key{Profile: "b", AccessKeyID: "AKIABBBBBBBBBBBBBBB2", SecretAccessKey: "b-secret-000000000000000000000000000000", CreatedAt: now, AddedAt: now})
+	te.f.resetVault()
+	if code := te.run("export", "a"); code != 0 {
+		t.Fatalf("export a: exit %d: %s", code, te.stderr)
+	}
+	if got, want := strings.Join(fake.calls, "\n"), "AssumeRole by AKIABBBBBBBBBBBBBBB2"; got != want {
+		t.Errorf("STS calls:\n%s\nwant:\n%s", got, want)
+	}
+}

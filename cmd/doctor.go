@@ -74,10 +74,8 @@ a stored key.`,
 
 // keyVerdict is what AWS said about one stored key, shared by every profile using it.
 type keyVerdict struct {
-	id   sts.Identity
-	err  error
-	keys []sts.AccessKeyUse
-	iam  error
+	check sts.KeyCheck
+	err   error
 }
 
 func runDoctor(ctx context.Context, opts *doctorOptions) error {
@@ -97,6 +95,11 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 	if err != nil {
 		return err
 	}
+	r, err := f.resolver()
+	if err != nil {
+		return err
+	}
+	r.CallerIdentity, r.AccessKeys = opts.identity, opts.accessKeys
 	report := doctorReport{Backend: store.Backend()}
 	verdicts := map[string]*keyVerdict{}
 	rejected := false
@@ -113,7 +116,7 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 			v, _ := p.Get("aws_access_key_id")
 			add("plain-text key", "warn", fmt.Sprintf("a plain-text key is in %s line %d", v.File, v.Line), "Move it into the keyring: awskeep profile import "+name)
 		}
-		chain, err := set.Resolve(name)
+		chain, err := r.Resolve(set, name)
 		if err != nil {
 			e := explain(err)
 			add("config", "fail", e.message, e.hints...)
@@ -126,56 +129,62 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 			report.Profiles = append(report.Profiles, pr)
 			continue
 		}
-		source := chain.Source()
-		key, err := store.Key(source.Profile)
-		var notFound *vault.NotFoundError
-		if errors.As(err, &notFound) && source.CredentialProcess != "" && !runsAwskeep(source.CredentialProcess) {
-			add("credential_process", "ok", fmt.Sprintf("%s gets its credentials from another tool: %s", source.Profile, source.CredentialProcess))
-			report.Profiles = append(report.Profiles, pr)
-			continue
-		}
-		if errors.As(err, &notFound) {
-			if p != nil && p.HasStaticKey() && source.Profile == name {
-				report.Profiles = append(report.Profiles, pr)
-				continue // the plain-text key above is its key; already reported
-			}
-			add("stored key", "fail", fmt.Sprintf("no key stored for %s in the %s keyring", source.Profile, store.Backend()), "Store one: awskeep add "+source.Profile)
-			report.Profiles = append(report.Profiles, pr)
-			continue
-		}
-		if err != nil {
+		info, err := r.Describe(ctx, chain)
+		var noKey *sts.NoStoredKeyError
+		var plain *sts.PlainTextKeyError
+		switch {
+		case err == nil && info.Kind == profiles.SourceProcess:
+			add("credential_process", "ok", fmt.Sprintf("%s gets its credentials from another tool: %s", info.Owner, info.Command))
+		case errors.As(err, &plain) && plain.Owner == name:
+			// the plain-text key above is its key; already reported
+		case errors.As(err, &noKey):
+			add("stored key", "fail", fmt.Sprintf("no key stored for %s in the %s keyring", noKey.Owner, store.Backend()), "Store one: awskeep add "+noKey.Owner)
+		case err != nil:
 			e := explain(err)
 			add("stored key", "fail", e.message, e.hints...)
+		}
+		if err != nil || info.Key == nil {
 			report.Profiles = append(report.Profiles, pr)
 			continue
 		}
+		key := *info.Key
 		owner := ""
-		if source.Profile != name {
-			owner = " (from " + source.Profile + ")"
+		if info.Owner != name {
+			owner = " (from " + info.Owner + ")"
 		}
 		add("stored key", "ok", fmt.Sprintf("%s%s, added %s", sts.MaskKeyID(key.AccessKeyID), owner, key.AddedAt.Format("2006-01-02")))
-		if j, err := store.RotationJournal(source.Profile); err == nil {
-			add("rotation", "warn", fmt.Sprintf("a rotation of %s stopped after step %q (started %s)", source.Profile, j.Step, j.StartedAt.Format(time.RFC3339)),
-				"Finish it: awskeep rotate "+source.Profile)
+		if j, err := store.RotationJournal(info.Owner); err == nil {
+			add("rotation", "warn", fmt.Sprintf("a rotation of %s stopped after step %q (started %s)", info.Owner, j.Step, j.StartedAt.Format(time.RFC3339)),
+				"Finish it: awskeep rotate "+info.Owner)
 		}
-		age, due := rotationDue(f, key, chain)
+		age, due := rotationDue(f, keyInfoOf(key), chain)
 		ageFrom := "since IAM created it"
 		if !key.CreatedFromIAM {
 			ageFrom = "since it was added here"
 		}
 		if due {
-			add("key age", "warn", fmt.Sprintf("%s old %s; due for rotation", humanAge(age), ageFrom), "Rotate it: awskeep rotate "+source.Profile)
+			add("key age", "warn", fmt.Sprintf("%s old %s; due for rotation", humanAge(age), ageFrom), "Rotate it: awskeep rotate "+info.Owner)
 		} else {
 			add("key age", "ok", fmt.Sprintf("%s old %s", humanAge(age), ageFrom))
 		}
 
 		v := verdicts[key.AccessKeyID]
 		if v == nil {
-			v = checkKeyWithAWS(ctx, opts, source, key)
+			ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			check, err := r.CheckKey(ctx, chain, key)
+			cancel()
+			v = &keyVerdict{check: check, err: err}
 			verdicts[key.AccessKeyID] = v
 		}
 		if v.err != nil {
-			e := explain(rejectedKeyCleanup(f, store, &keyUseError{owner: source.Profile, asked: name, key: key, err: v.err}))
+			err := v.err
+			var ce *sts.CredentialsError
+			if errors.As(err, &ce) && ce.Profile != name {
+				c := *ce
+				c.Profile = name
+				err = &c
+			}
+			e := explain(err)
 			if e.code == exitRejected {
 				rejected = true
 			}
@@ -183,12 +192,12 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 			report.Profiles = append(report.Profiles, pr)
 			continue
 		}
-		add("AWS accepts the key", "ok", v.id.ARN)
-		if v.id.IsRoot {
-			add("root key", "warn", "this key belongs to the root user of account "+v.id.Account,
+		add("AWS accepts the key", "ok", v.check.Identity.ARN)
+		if v.check.Identity.IsRoot {
+			add("root key", "warn", "this key belongs to the root user of account "+v.check.Identity.Account,
 				"Create an IAM user for everyday work and delete the root key (console: Security credentials).")
 		}
-		for _, k := range v.keys {
+		for _, k := range v.check.Keys {
 			if k.KeyID != key.AccessKeyID {
 				continue
 			}
@@ -197,7 +206,7 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 				msg += fmt.Sprintf(", last used %s (%s)", k.LastUsed.Format("2006-01-02"), k.LastUsedService)
 			}
 			if k.Status != "Active" {
-				add("IAM status", "fail", msg+": the key is deactivated and AWS will reject it", "Ask an administrator to reactivate it, or store a new key: awskeep add "+source.Profile)
+				add("IAM status", "fail", msg+": the key is deactivated and AWS will reject it", "Ask an administrator to reactivate it, or store a new key: awskeep add "+info.Owner)
 			} else {
 				add("IAM status", "ok", msg)
 			}
@@ -222,22 +231,8 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 	return nil
 }
 
-// checkKeyWithAWS asks STS whether key works and, when the key may, IAM for
-// its status and last use.
-func checkKeyWithAWS(ctx context.Context, opts *doctorOptions, source profiles.Hop, key vault.Key) *keyVerdict {
-	cfg := clientConfigFor(opts.f, source)
-	static := sts.StaticKey{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.SecretAccessKey}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	v := &keyVerdict{}
-	v.id, v.err = opts.identity(ctx, cfg, static)
-	if v.err == nil && !v.id.IsRoot {
-		v.keys, v.iam = opts.accessKeys(ctx, cfg, static, v.id.UserName)
-		if v.iam != nil {
-			opts.f.Log.Debug("IAM status not available", "profile", source.Profile, "err", v.iam)
-		}
-	}
-	return v
+func keyInfoOf(k vault.Key) vault.KeyInfo {
+	return vault.KeyInfo{Profile: k.Profile, AccessKeyID: k.AccessKeyID, CreatedAt: k.CreatedAt, CreatedFromIAM: k.CreatedFromIAM}
 }
 
 func printDoctor(w io.Writer, r doctorReport) {

@@ -143,20 +143,17 @@ func runExec(ctx context.Context, opts *execOptions) error {
 
 // explainIfKeyRejected checks the long-term key once after a failed child
 // and, if AWS rejects it, prints the explanation after the child's output.
-func explainIfKeyRejected(ctx context.Context, opts *execOptions, creds resolvedCredentials) {
+func explainIfKeyRejected(ctx context.Context, opts *execOptions, creds *sts.Result) {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	static := sts.StaticKey{AccessKeyID: creds.Key.AccessKeyID, SecretAccessKey: creds.Key.SecretAccessKey}
-	_, err := opts.verify(ctx, creds.Config, static)
-	var rejected *sts.RejectedKeyError
-	if !errors.As(err, &rejected) {
+	r, err := opts.f.resolver()
+	if err != nil {
 		return
 	}
-	store, serr := opts.f.Vault()
-	if serr != nil {
-		return
+	r.CallerIdentity = opts.verify
+	if err := r.VerifySource(ctx, creds); err != nil {
+		renderError(opts.f.IO.ErrOut, err)
 	}
-	renderError(opts.f.IO.ErrOut, rejectedKeyCleanup(opts.f, store, &keyUseError{owner: creds.Chain.Source().Profile, asked: opts.Profile, key: creds.Key, err: err}))
 }
 
 // childEnv is the parent's environment without anything that would compete

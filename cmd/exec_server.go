@@ -13,24 +13,24 @@ func runExecServer(ctx context.Context, opts *execOptions, path string, command 
 	f := opts.f
 	// Fetch once up front: a broken profile fails before the child starts,
 	// and the MFA prompt (if any) happens now, not inside the child's request.
-	first, err := retrieveCredentials(ctx, f, opts.Profile, &opts.Session)
+	r, chain, err := resolveChain(f, opts.Profile)
+	if err != nil {
+		return err
+	}
+	first, err := r.Credentials(ctx, chain, opts.Session.options())
 	if err != nil {
 		return err
 	}
 	remindRotation(f, first.Key, first.Chain)
-	later := opts.Session
+	later := opts.Session.options()
 	later.Refresh = false // the first fetch refreshed if asked; later ones use the cache
+	provider := r.Provider(chain, later)
 	fetch := func(ctx context.Context) (credserver.Credentials, error) {
-		c, err := retrieveCredentials(ctx, f, opts.Profile, &later)
+		c, err := provider.Retrieve(ctx)
 		if err != nil {
 			return credserver.Credentials{}, err
 		}
-		return credserver.Credentials{
-			AccessKeyID:     c.AccessKeyID,
-			SecretAccessKey: c.SecretAccessKey.Reveal(),
-			SessionToken:    c.SessionToken.Reveal(),
-			Expiration:      c.Expiration,
-		}, nil
+		return credserver.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expires}, nil
 	}
 	srv, err := credserver.Start(fetch, func(err error) {
 		fmt.Fprintf(f.IO.ErrOut, "awskeep: credentials server: %v\n", err)

@@ -4,8 +4,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/awskeep/awskeep/profiles"
 )
 
 func TestChildEnv(t *testing.T) {
@@ -28,34 +26,5 @@ func TestChildEnv(t *testing.T) {
 				t.Errorf("childEnv =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
 			}
 		})
-	}
-}
-
-func TestConfiguredRegion(t *testing.T) {
-	te := newTestEnv(t)
-	if r := configuredRegion(te.f, ""); r != "" {
-		t.Errorf("nothing configured gave %q; STS's fallback must not reach the child", r)
-	}
-	if r := configuredRegion(te.f, "eu-west-1"); r != "eu-west-1" {
-		t.Errorf("profile region gave %q", r)
-	}
-	te.env["AWS_DEFAULT_REGION"] = "ap-south-1"
-	if r := configuredRegion(te.f, "eu-west-1"); r != "ap-south-1" {
-		t.Errorf("env over profile gave %q", r)
-	}
-	te.env["AWS_REGION"] = "us-east-2"
-	if r := configuredRegion(te.f, "eu-west-1"); r != "us-east-2" {
-		t.Errorf("AWS_REGION first gave %q", r)
-	}
-}
-
-func TestHopSettingsFirstHopThatSetsEach(t *testing.T) {
-	target := profiles.Hop{Region: "eu-west-1"}
-	source := profiles.Hop{Region: "us-west-2", EndpointURL: "http://127.0.0.1:5000"}
-	if r, e := hopSettings(target, source); r != "eu-west-1" || e != "http://127.0.0.1:5000" {
-		t.Errorf("hopSettings = %q, %q", r, e)
-	}
-	if r, e := hopSettings(); r != "" || e != "" {
-		t.Errorf("no hops gave %q, %q", r, e)
 	}
 }

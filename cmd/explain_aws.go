@@ -5,18 +5,19 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/awskeep/awskeep/profiles"
 	"github.com/awskeep/awskeep/sts"
 )
 
 func explainAWSError(err error) (explanation, bool) {
 	var notStored *keyNotStoredError
-	var used *keyUseError
+	var used *sts.CredentialsError
 	profile := ""
 	if errors.As(err, &notStored) {
 		profile = notStored.profile
 	}
 	if errors.As(err, &used) {
-		profile = used.owner
+		profile = used.Owner
 	}
 	var rejected *sts.RejectedKeyError
 	var denied *sts.AccessDeniedError
@@ -57,21 +58,21 @@ func explainAWSError(err error) (explanation, bool) {
 	return explanation{}, false
 }
 
-func explainRejectedKey(r *sts.RejectedKeyError, owner string, notStored *keyNotStoredError, used *keyUseError) explanation {
+func explainRejectedKey(r *sts.RejectedKeyError, owner string, notStored *keyNotStoredError, used *sts.CredentialsError) explanation {
 	masked := sts.MaskKeyID(r.KeyID)
 	whose := "the key " + masked
 	if owner != "" {
 		whose = fmt.Sprintf("the key of profile %s (%s", owner, masked)
-		if used != nil && !used.key.AddedAt.IsZero() {
-			whose += ", added here " + used.key.AddedAt.Format("2006-01-02")
+		if used != nil && !used.AddedAt.IsZero() {
+			whose += ", added here " + used.AddedAt.Format("2006-01-02")
 		}
 		whose += ")"
 	}
 	e := explanation{code: exitRejected}
-	if used != nil && used.external != "" {
+	if used != nil && used.Kind == profiles.SourceProcess {
 		e.message = fmt.Sprintf("AWS rejected the credentials %s that the credential_process of profile %s gave (%s)", masked, owner, r.Code)
 		e.hints = append(e.hints,
-			"Check the tool behind: credential_process = "+used.external,
+			"Check the tool behind: credential_process = "+used.Command,
 			fmt.Sprintf("awskeep uses it because no key is stored for %s; store one with 'awskeep add %s'.", owner, owner))
 		return e
 	}
@@ -86,14 +87,14 @@ func explainRejectedKey(r *sts.RejectedKeyError, owner string, notStored *keyNot
 	} else {
 		e.message = fmt.Sprintf("AWS rejected %s: the key was deleted or deactivated (revoked) in IAM, or never existed (%s)", whose, r.Code)
 		if used != nil {
-			e.hints = append(e.hints, "Sessions issued before the key was revoked keep working until they expire; awskeep dropped this key's cached sessions"+fmt.Sprintf(" (%d).", used.purged))
+			e.hints = append(e.hints, "Sessions issued before the key was revoked keep working until they expire; awskeep dropped this key's cached sessions"+fmt.Sprintf(" (%d).", used.Dropped))
 		}
 		e.hints = append(e.hints,
 			"Fix: get a new key from an administrator and store it with 'awskeep add "+orPlaceholder(owner)+"',",
 			"  or forget this one with 'awskeep remove "+orPlaceholder(owner)+"'.")
 	}
-	if used != nil && used.asked != "" && used.asked != owner {
-		e.hints = append(e.hints, fmt.Sprintf("(Profile %s gets its key from %s.)", used.asked, owner))
+	if used != nil && used.Profile != "" && used.Profile != owner {
+		e.hints = append(e.hints, fmt.Sprintf("(Profile %s gets its key from %s.)", used.Profile, owner))
 	}
 	if notStored != nil {
 		e.hints = append(e.hints, "Nothing was stored. Use --no-verify to store a key without checking it.")

@@ -4,31 +4,39 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/awskeep/awskeep/sts"
 	"github.com/awskeep/awskeep/vault"
 )
 
 // explainLocalError covers what goes wrong on this machine: the keyring and
 // awskeep's own checks.
 func explainLocalError(err error) (explanation, bool) {
-	var noKey *noStoredKeyError
+	var noKey *sts.NoStoredKeyError
+	var plain *sts.PlainTextKeyError
 	var mfa *mfaCodeError
 	var pass *vault.WrongPassphraseError
 	var backend *vault.BackendError
 	var locked *vault.LockedError
 	var collection *vault.CollectionNotFoundError
 	var needPass *needPassphraseError
-	var source *credentialSourceError
+	var source *sts.CredentialProcessError
 	switch {
 	case errors.As(err, &source):
 		return explanation{message: source.Error(), code: exitFailure, hints: []string{
 			"awskeep runs a profile's credential_process (of another tool) when no key is stored for it;",
-			fmt.Sprintf("  fix that tool, or store a key instead: awskeep add %s", source.profile),
+			fmt.Sprintf("  fix that tool, or store a key instead: awskeep add %s", source.Profile),
 		}}, true
 	case errors.As(err, &noKey):
 		return explanation{message: noKey.Error(), code: exitFailure, hints: []string{
-			fmt.Sprintf("Store one with 'awskeep add %s', or move a plain-text one in with 'awskeep profile import %s'.", noKey.source, noKey.source),
+			fmt.Sprintf("Store one with 'awskeep add %s', or move a plain-text one in with 'awskeep profile import %s'.", noKey.Owner, noKey.Owner),
 			"'awskeep list' shows what is stored; AWSKEEP_BACKEND or --backend picks another keyring.",
 		}}, true
+	case errors.As(err, &plain):
+		hints := []string{fmt.Sprintf("Move it into the keyring: awskeep profile import %s", plain.Owner)}
+		if plain.Profile != "" && plain.Profile != plain.Owner {
+			hints = append(hints, fmt.Sprintf("(Profile %s gets its credentials from %s, which holds a key of its own.)", plain.Profile, plain.Owner))
+		}
+		return explanation{message: plain.Error(), code: exitFailure, hints: hints}, true
 	case errors.As(err, &mfa):
 		return explanation{message: mfa.Error(), code: exitFailure, hints: []string{
 			"Give the code with --mfa-token CODE, or set mfa_process in the profile to a command that prints one",

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/awskeep/awskeep/sts"
 	"strings"
 	"time"
 
@@ -113,7 +115,7 @@ type credentialProcessOutput struct {
 	Expiration      string `json:"Expiration,omitempty"`
 }
 
-func writeCredentialProcessJSON(w io.Writer, creds resolvedCredentials) error {
+func writeCredentialProcessJSON(w io.Writer, creds *sts.Result) error {
 	out := credentialProcessOutput{
 		Version:         1,
 		AccessKeyID:     creds.AccessKeyID,

@@ -84,10 +84,10 @@ func runList(_ context.Context, opts *listOptions) error {
 	for _, n := range set.Names() {
 		names[n] = true
 	}
-	storedKeys := map[string]vault.Key{}
+	storedKeys := map[string]vault.KeyInfo{}
 	for _, info := range stored {
 		names[info.Profile] = true
-		storedKeys[info.Profile] = vault.Key{Profile: info.Profile, AccessKeyID: info.AccessKeyID, CreatedAt: info.CreatedAt, CreatedFromIAM: info.CreatedFromIAM}
+		storedKeys[info.Profile] = info
 	}
 	now := f.Now()
 	if _, err := rotateAfterDefault(f); err != nil {

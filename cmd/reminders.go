@@ -12,7 +12,7 @@ import (
 
 // rotationDue says whether key is older than its rotate_after (the source
 // profile's, else the target's, else AWSKEEP_ROTATE_AFTER, else 90 days).
-func rotationDue(f *factory, key vault.Key, chain *profiles.Chain) (age time.Duration, due bool) {
+func rotationDue(f *factory, key vault.KeyInfo, chain *profiles.Chain) (age time.Duration, due bool) {
 	limit := time.Duration(0)
 	if chain != nil {
 		if limit = chain.Source().RotateAfter; limit == 0 {
@@ -31,22 +31,28 @@ func rotationDue(f *factory, key vault.Key, chain *profiles.Chain) (age time.Dur
 	return age, !key.CreatedAt.IsZero() && age > limit
 }
 
-func reminderLine(key vault.Key, age time.Duration) string {
+func reminderLine(key vault.KeyInfo, age time.Duration) string {
 	return fmt.Sprintf("awskeep: reminder: the key of profile %s is %s old; rotate it with 'awskeep rotate %s'", key.Profile, humanAge(age), key.Profile)
 }
 
 // remindRotation prints a one-line reminder on stderr (exec, export).
-func remindRotation(f *factory, key vault.Key, chain *profiles.Chain) {
-	if age, due := rotationDue(f, key, chain); due {
-		fmt.Fprintln(f.IO.ErrOut, reminderLine(key, age))
+func remindRotation(f *factory, key *vault.KeyInfo, chain *profiles.Chain) {
+	if key == nil {
+		return
+	}
+	if age, due := rotationDue(f, *key, chain); due {
+		fmt.Fprintln(f.IO.ErrOut, reminderLine(*key, age))
 	}
 }
 
 // remindRotationOnTTY is the credential-process variant: its stdout belongs
 // to the calling tool and its stderr may be shown on every call, so the
 // reminder goes to the terminal, if there is one, at most once a day per profile.
-func remindRotationOnTTY(f *factory, key vault.Key, chain *profiles.Chain) {
-	age, due := rotationDue(f, key, chain)
+func remindRotationOnTTY(f *factory, key *vault.KeyInfo, chain *profiles.Chain) {
+	if key == nil {
+		return
+	}
+	age, due := rotationDue(f, *key, chain)
 	if !due {
 		return
 	}
@@ -63,7 +69,7 @@ func remindRotationOnTTY(f *factory, key vault.Key, chain *profiles.Chain) {
 		return
 	}
 	defer tty.Close()
-	fmt.Fprintln(tty, reminderLine(key, age))
+	fmt.Fprintln(tty, reminderLine(*key, age))
 	if err := os.MkdirAll(filepath.Dir(stamp), 0o700); err == nil {
 		if err := os.WriteFile(stamp, nil, 0o600); err == nil {
 			now := f.Now()

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/awskeep/awskeep/profiles"
 	"github.com/awskeep/awskeep/sts"
 	"github.com/awskeep/awskeep/vault"
 	"github.com/spf13/cobra"
@@ -105,7 +106,7 @@ func runRotate(ctx context.Context, opts *rotateOptions) error {
 	}
 	r := &sts.Rotator{
 		Store:         store,
-		Config:        clientConfigFor(f, hop),
+		Config:        sts.ClientConfigFor(f.Getenv, profiles.ChainOf(hop)),
 		Hop:           hop,
 		MFA:           f.mfaCode,
 		MFAToken:      opts.MFAToken,
@@ -118,7 +119,7 @@ func runRotate(ctx context.Context, opts *rotateOptions) error {
 	res, err := r.Rotate(ctx)
 	var notFound *vault.NotFoundError
 	if errors.As(err, &notFound) && notFound.Kind == "key" {
-		return &noStoredKeyError{profile: opts.Profile, source: opts.Profile, backend: store.Backend()}
+		return &sts.NoStoredKeyError{Profile: opts.Profile, Owner: opts.Profile, Backend: store.Backend()}
 	}
 	if err != nil {
 		return err

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/awskeep/awskeep/profiles"
 )
 
 // Defaults for ClientConfig's zero fields.
@@ -45,6 +47,9 @@ type ClientConfig struct {
 // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true drops every configured endpoint,
 // as it does in the AWS tools.
 func ClientConfigFromEnv(getenv func(string) string, profileRegion, profileEndpoint string) ClientConfig {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
 	cfg := ClientConfig{
 		Region: firstNonEmpty(getenv("AWS_REGION"), getenv("AWS_DEFAULT_REGION"), profileRegion, DefaultRegion),
 	}
@@ -55,6 +60,12 @@ func ClientConfigFromEnv(getenv func(string) string, profileRegion, profileEndpo
 	cfg.STSEndpoint = firstNonEmpty(getenv("AWS_ENDPOINT_URL_STS"), general)
 	cfg.IAMEndpoint = firstNonEmpty(getenv("AWS_ENDPOINT_URL_IAM"), general)
 	return cfg
+}
+
+// ClientConfigFor is ClientConfigFromEnv with the chain's region and
+// endpoint_url, in the order profiles gives them.
+func ClientConfigFor(getenv func(string) string, chain *profiles.Chain) ClientConfig {
+	return ClientConfigFromEnv(getenv, chain.Region(), chain.EndpointURL())
 }
 
 func firstNonEmpty(values ...string) string {

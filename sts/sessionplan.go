@@ -25,13 +25,14 @@ const (
 type stepKind int
 
 const (
-	stepLongTermKey stepKind = iota
+	stepSource stepKind = iota
 	stepSessionToken
 	stepAssumeRole
 )
 
-// step is one link from the stored key to the credentials asked for: the
-// key itself, a GetSessionToken or an AssumeRole signed with base's result.
+// step is one link from the source to the credentials asked for: the
+// source's credentials themselves, a GetSessionToken or an AssumeRole
+// signed with base's result.
 type step struct {
 	kind stepKind
 	// id is the cache id of the step's result; empty for the key itself.
@@ -43,29 +44,31 @@ type step struct {
 	mfaSerial string
 	mfaHop    profiles.Hop
 	roleARN   string
-	// externalID and sessionName are for AssumeRole.
-	externalID  string
-	sessionName string
-	base        *step
+	// externalID and sessionName are for AssumeRole; an empty sessionName
+	// is awskeep's default, awskeep-<user of the source's key>, or
+	// awskeep-<sourceProfile> when the user is not known.
+	externalID    string
+	sessionName   string
+	sourceProfile string
+	base          *step
 }
 
-// plan turns a chain into steps without any I/O, checking every duration
-// first, so a bad one costs no request.
-func (p *Provider) plan(chain *profiles.Chain, opts Options) (*step, error) {
+// plan turns a chain into steps without any I/O (the source is already
+// identified), checking every duration first, so a bad one costs no request.
+func (e *engine) plan(chain *profiles.Chain, opts Options) (*step, error) {
 	if chain == nil || len(chain.Hops) == 0 {
 		return nil, &UnsupportedChainError{Reason: "empty profile chain"}
 	}
 	hops := chain.Hops
 	source := hops[0]
-	if source.RoleARN != "" {
-		return nil, &UnsupportedChainError{Profile: source.Profile,
-			Reason: "its role is assumed with credential_source or a web identity, not with a stored key"}
+	if !e.id.LongTerm {
+		opts.NoSession = true // temporary credentials cannot ask for a session token
 	}
-	key := &step{kind: stepLongTermKey, hop: source}
-	keyID := cacheID("key", p.Key.AccessKeyID, p.Config.region(), p.Config.STSEndpoint)
+	key := &step{kind: stepSource, hop: source}
+	keyID := cacheID("key", e.id.CacheKey, e.config.region(), e.config.STSEndpoint)
 
 	var roles []int // indexes of the hops that assume a role
-	for i := 1; i < len(hops); i++ {
+	for i := 0; i < len(hops); i++ {
 		if hops[i].RoleARN != "" {
 			roles = append(roles, i)
 		}
@@ -117,16 +120,20 @@ func (p *Provider) plan(chain *profiles.Chain, opts Options) (*step, error) {
 	for n, i := range roles {
 		h := hops[i]
 		s = &step{
-			kind:        stepAssumeRole,
-			hop:         h,
-			duration:    durations[n],
-			roleARN:     h.RoleARN,
-			externalID:  h.ExternalID,
-			sessionName: h.RoleSessionName,
-			base:        base,
+			kind:          stepAssumeRole,
+			hop:           h,
+			duration:      durations[n],
+			roleARN:       h.RoleARN,
+			externalID:    h.ExternalID,
+			sessionName:   h.RoleSessionName,
+			sourceProfile: source.Profile,
+			base:          base,
 		}
+		// The default name follows from the source's key (its user) and
+		// profile, both already in the parent id or here.
+		nameID := "name:" + s.sessionName
 		if s.sessionName == "" {
-			s.sessionName = defaultSessionName(p.Key.UserName, source.Profile)
+			nameID = "default-name:" + source.Profile
 		}
 		idSerial := ""
 		if n == 0 {
@@ -136,7 +143,7 @@ func (p *Provider) plan(chain *profiles.Chain, opts Options) (*step, error) {
 				s.mfaSerial, s.mfaHop = serial, owner
 			}
 		}
-		s.id = cacheID(parentID, "AssumeRole", s.roleARN, s.externalID, s.sessionName,
+		s.id = cacheID(parentID, "AssumeRole", s.roleARN, s.externalID, nameID,
 			strconv.FormatInt(int64(s.duration/time.Second), 10), idSerial)
 		base, parentID = s, s.id
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"strings"
 	"time"
@@ -22,7 +21,9 @@ type Credentials struct {
 	Expiration     time.Time
 	AssumedRoleARN string
 	// Source says where the final link came from: SourceCache, SourceSTS,
-	// SourceLongTermKey or SourceCredentialProcess.
+	// SourceLongTermKey (a stored key handed out itself), or the
+	// profiles.SourceKind of another source handed out itself
+	// (SourceCredentialProcess, ...).
 	Source string
 }
 
@@ -32,8 +33,8 @@ const (
 	SourceSTS         = "sts"
 	SourceLongTermKey = "long-term key"
 	// SourceCredentialProcess: the source's credentials as another tool's
-	// credential_process gave them (Provider.External).
-	SourceCredentialProcess = "credential_process"
+	// credential_process gave them.
+	SourceCredentialProcess = string(profiles.SourceProcess)
 )
 
 // Options are the session flags of exec, export and credential-process.
@@ -51,12 +52,12 @@ type Options struct {
 }
 
 // MFACode returns a code for the MFA device hop.MFASerial (cmd runs
-// mfa_process, then prompts on /dev/tty). Retrieve calls it at most once,
+// mfa_process, then prompts on /dev/tty). Credentials calls it at most once,
 // only with the cache entry's lock held, and never when a cached session is
 // usable or Options.MFAToken is set.
 type MFACode func(ctx context.Context, hop profiles.Hop) (string, error)
 
-// SessionCache is the part of *vault.Store that Retrieve uses.
+// SessionCache is the part of *vault.Store that the session steps use.
 type SessionCache interface {
 	// Session returns the cached session or a *vault.NotFoundError.
 	Session(id string) (vault.Session, error)
@@ -76,47 +77,31 @@ const (
 	shortSession  = 30 * time.Minute
 )
 
-// Provider turns a profile chain and its stored key into credentials:
-// session tokens, assumed roles and role chains, through the cache.
-type Provider struct {
-	// Cache holds sessions and the locks that keep parallel callers to one
+// engine plans a chain's steps on top of its source and obtains each
+// through the cache: session tokens, assumed roles and role chains.
+type engine struct {
+	// cache holds sessions and the locks that keep parallel callers to one
 	// STS call; nil disables both.
-	Cache SessionCache
-	// Key is the chain source's long-term key.
-	Key vault.Key
-	// External marks Key as credentials another tool's credential_process
-	// gave for the source profile, not a stored key; they may be temporary
-	// (ExternalToken, ExternalExpiration). Temporary ones cannot ask for a
-	// session token, so callers set Options.NoSession for them.
-	External           bool
-	ExternalToken      vault.Secret
-	ExternalExpiration time.Time
-	// Config says how to reach STS.
-	Config ClientConfig
-	// MFA supplies codes; nil means there is no way to get one.
-	MFA MFACode
-	// Now is the clock for freshness; nil means time.Now.
-	Now func() time.Time
-	// Log receives debug events (hops, calls, cache hits and misses, lock
-	// waits, timings), never secrets; nil discards them.
-	Log *slog.Logger
+	cache  SessionCache
+	source *onceSource
+	id     SourceIdentity
+	config ClientConfig
+	mfa    MFACode
+	now    func() time.Time
+	log    *slog.Logger
+	// usedCache is set when a step was served from the cache, so a refused
+	// session may be a stale cached one.
+	usedCache bool
 }
 
-// Retrieve returns credentials for chain (Hops[0] holds p.Key, the last hop
-// is the profile asked for).
-//
-// Errors besides those of classify: *DurationError and
-// *UnsupportedChainError before any request, *NoMFACodeError, and
-// ErrIncompleteKey when p.Key lacks its id or secret.
-func (p *Provider) Retrieve(ctx context.Context, chain *profiles.Chain, opts Options) (Credentials, error) {
-	if err := p.signer().check(); err != nil {
-		return Credentials{}, err
-	}
-	final, err := p.plan(chain, opts)
+// retrieve returns credentials for chain (Hops[0] is the source's profile,
+// the last hop is the profile asked for).
+func (e *engine) retrieve(ctx context.Context, chain *profiles.Chain, opts Options) (Credentials, error) {
+	final, err := e.plan(chain, opts)
 	if err != nil {
 		return Credentials{}, err
 	}
-	r := &retrieval{p: p, opts: opts, log: p.log()}
+	r := &retrieval{e: e, opts: opts, log: e.log}
 	start := time.Now()
 	creds, err := r.obtain(ctx, final)
 	if err == nil {
@@ -126,12 +111,12 @@ func (p *Provider) Retrieve(ctx context.Context, chain *profiles.Chain, opts Opt
 	return creds, err
 }
 
-// Forget drops every cached session that Retrieve(chain, opts) would use
+// forget drops every cached session that retrieve(chain, opts) would use
 // (the final one and those it is built on), e.g. after AWS called one of
 // them expired. It says how many it dropped.
-func (p *Provider) Forget(chain *profiles.Chain, opts Options) (int, error) {
-	final, err := p.plan(chain, opts)
-	if err != nil || p.Cache == nil {
+func (e *engine) forget(chain *profiles.Chain, opts Options) (int, error) {
+	final, err := e.plan(chain, opts)
+	if err != nil || e.cache == nil {
 		return 0, err
 	}
 	ids := map[string]bool{}
@@ -140,30 +125,19 @@ func (p *Provider) Forget(chain *profiles.Chain, opts Options) (int, error) {
 			ids[s.id] = true
 		}
 	}
-	return p.Cache.DeleteSessions(func(info vault.SessionInfo) bool { return ids[info.ID] })
+	return e.cache.DeleteSessions(func(info vault.SessionInfo) bool { return ids[info.ID] })
 }
 
-func (p *Provider) signer() StaticKey {
-	return StaticKey{AccessKeyID: p.Key.AccessKeyID, SecretAccessKey: p.Key.SecretAccessKey, SessionToken: p.ExternalToken}
-}
-
-func (p *Provider) now() time.Time {
-	if p.Now != nil {
-		return p.Now()
+func (e *engine) clock() time.Time {
+	if e.now != nil {
+		return e.now()
 	}
 	return time.Now()
 }
 
-func (p *Provider) log() *slog.Logger {
-	if p.Log != nil {
-		return p.Log
-	}
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
-}
-
 // retrieval is the state of one Retrieve.
 type retrieval struct {
-	p    *Provider
+	e    *engine
 	opts Options
 	log  *slog.Logger
 	// The one MFA code of this Retrieve, once asked for.
@@ -176,16 +150,20 @@ type retrieval struct {
 // the entry's lock, re-reading the cache once the lock is held so that
 // parallel callers wait for the first one's result instead of calling too.
 func (r *retrieval) obtain(ctx context.Context, s *step) (Credentials, error) {
-	if s.kind == stepLongTermKey {
-		key := r.p.signer()
-		if r.p.External {
-			return Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.SecretAccessKey, SessionToken: key.SessionToken,
-				Expiration: r.p.ExternalExpiration, Source: SourceCredentialProcess}, nil
+	if s.kind == stepSource {
+		c, err := r.e.source.Retrieve(ctx)
+		if err != nil {
+			return Credentials{}, err
 		}
-		return Credentials{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.SecretAccessKey, Source: SourceLongTermKey}, nil
+		source := string(r.e.source.Kind())
+		if r.e.source.Kind() == profiles.SourceStoredKey {
+			source = SourceLongTermKey
+		}
+		return Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken,
+			Expiration: c.Expiration, Source: source}, nil
 	}
 	log := r.log.With("profile", s.hop.Profile, "call", s.operation(), "cache_id", s.id)
-	cache := r.p.Cache
+	cache := r.e.cache
 	if cache == nil {
 		return r.call(ctx, s, log)
 	}
@@ -196,6 +174,7 @@ func (r *retrieval) obtain(ctx context.Context, s *step) (Credentials, error) {
 	if r.opts.Refresh {
 		before, _ = r.cached(s, log, false)
 	} else if sess, ok := r.cached(s, log, true); ok {
+		r.e.usedCache = true
 		return credentialsFromCache(sess), nil
 	}
 
@@ -210,6 +189,7 @@ func (r *retrieval) obtain(ctx context.Context, s *step) (Credentials, error) {
 	if sess, ok := r.cached(s, log, false); ok && r.fresh(s, sess) &&
 		(!r.opts.Refresh || !sess.Expiration.Equal(before.Expiration) || sess.AccessKeyID != before.AccessKeyID) {
 		log.Debug("cache hit after waiting", "expires", sess.Expiration)
+		r.e.usedCache = true
 		return credentialsFromCache(sess), nil
 	}
 
@@ -218,7 +198,7 @@ func (r *retrieval) obtain(ctx context.Context, s *step) (Credentials, error) {
 		return Credentials{}, err
 	}
 	err = cache.PutSession(vault.Session{
-		ID: s.id, Profile: s.hop.Profile, SourceKeyID: r.p.Key.AccessKeyID,
+		ID: s.id, Profile: s.hop.Profile, SourceKeyID: r.e.id.KeyID,
 		AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, SessionToken: creds.SessionToken,
 		Expiration: creds.Expiration, AssumedRoleARN: creds.AssumedRoleARN,
 	})
@@ -232,7 +212,7 @@ func (r *retrieval) obtain(ctx context.Context, s *step) (Credentials, error) {
 // cached reads s's cache entry. With use set it returns the entry's
 // credentials when fresh; without, the raw session (zero if none).
 func (r *retrieval) cached(s *step, log *slog.Logger, use bool) (vault.Session, bool) {
-	sess, err := r.p.Cache.Session(s.id)
+	sess, err := r.e.cache.Session(s.id)
 	var notFound *vault.NotFoundError
 	switch {
 	case errors.As(err, &notFound):
@@ -242,7 +222,7 @@ func (r *retrieval) cached(s *step, log *slog.Logger, use bool) (vault.Session, 
 		// A damaged or half-written entry is a miss: STS replaces it.
 		log.Warn("cache read failed; treating as a miss", "err", err)
 		return vault.Session{}, false
-	case sess.SourceKeyID != r.p.Key.AccessKeyID || sess.AccessKeyID == "":
+	case sess.SourceKeyID != r.e.id.KeyID || sess.AccessKeyID == "":
 		log.Debug("cache entry belongs to another key; ignoring it")
 		return vault.Session{}, false
 	}
@@ -259,7 +239,7 @@ func (r *retrieval) cached(s *step, log *slog.Logger, use bool) (vault.Session, 
 
 // fresh says whether a cached session may still be handed out.
 func (r *retrieval) fresh(s *step, sess vault.Session) bool {
-	left := sess.Expiration.Sub(r.p.now())
+	left := sess.Expiration.Sub(r.e.clock())
 	need := refreshBefore
 	if s.duration < shortSession {
 		need = s.duration / 2
@@ -291,10 +271,20 @@ func (r *retrieval) call(ctx context.Context, s *step, log *slog.Logger) (Creden
 	var creds Credentials
 	switch s.kind {
 	case stepSessionToken:
-		creds, err = getSessionToken(ctx, r.p.Config, signer, s.duration, s.mfaSerial, code)
+		creds, err = getSessionToken(ctx, r.e.config, signer, s.duration, s.mfaSerial, code)
 	case stepAssumeRole:
-		creds, err = assumeRole(ctx, r.p.Config, signer, roleRequest{
-			roleARN: s.roleARN, externalID: s.externalID, sessionName: s.sessionName,
+		name := s.sessionName
+		if name == "" {
+			// The default name needs the source's user, known once its
+			// credentials are read (they signed this chain's first call).
+			src, err := r.e.source.Retrieve(ctx)
+			if err != nil {
+				return Credentials{}, err
+			}
+			name = defaultSessionName(src.UserName, s.sourceProfile)
+		}
+		creds, err = assumeRole(ctx, r.e.config, signer, roleRequest{
+			roleARN: s.roleARN, externalID: s.externalID, sessionName: name,
 			duration: s.duration, mfaSerial: s.mfaSerial, mfaCode: code,
 		})
 	}
@@ -311,11 +301,11 @@ func (r *retrieval) mfa(ctx context.Context, s *step) (string, error) {
 	if !r.mfaAsked {
 		r.mfaAsked = true
 		switch {
-		case r.p.MFA == nil:
+		case r.e.mfa == nil:
 			r.mfaErr = &NoMFACodeError{Profile: s.mfaHop.Profile, Serial: s.mfaSerial}
 		default:
 			r.log.Debug("asking for an MFA code", "profile", s.mfaHop.Profile, "serial", s.mfaSerial)
-			code, err := r.p.MFA(ctx, s.mfaHop)
+			code, err := r.e.mfa(ctx, s.mfaHop)
 			code = strings.TrimSpace(code)
 			switch {
 			case err != nil && ctx.Err() != nil:
@@ -339,5 +329,5 @@ func (s *step) operation() string {
 	case stepAssumeRole:
 		return "sts:AssumeRole"
 	}
-	return "long-term key"
+	return "source"
 }

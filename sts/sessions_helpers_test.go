@@ -214,7 +214,11 @@ func chainOf(source profiles.Hop, roles ...profiles.Hop) *profiles.Chain {
 		hops = append(hops, r)
 		prev = r.Profile
 	}
-	return &profiles.Chain{Hops: hops}
+	kind := profiles.SourceStoredKey
+	if source.CredentialSource != "" {
+		kind = profiles.SourceCredentialSource
+	}
+	return &profiles.Chain{Hops: hops, SourceKind: kind}
 }
 
 var fakeKey = vault.Key{Profile: "base", AccessKeyID: "AKIAFAKEFAKEFAKEWXYZ", SecretAccessKey: "fake-secret", UserName: "alice"}

@@ -133,3 +133,35 @@ func (s *Store) KeyInfos() ([]KeyInfo, error) {
 	}
 	return out, nil
 }
+
+// KeyInfo returns what is known of profile's stored key without its secret,
+// from item names (no decryption), or a *NotFoundError. Only a key lacking
+// its companion item is read whole.
+func (s *Store) KeyInfo(profile string) (KeyInfo, error) {
+	names, err := s.ring.Keys()
+	if err != nil {
+		return KeyInfo{}, fmt.Errorf("listing stored keys: %w", err)
+	}
+	want := keyItemName(profile)
+	stored, found := false, 0
+	var info KeyInfo
+	for _, n := range names {
+		if n == want {
+			stored = true
+		} else if ki, ok := parseKeyInfoItemName(n); ok && ki.Profile == profile {
+			info, found = ki, found+1
+		}
+	}
+	switch {
+	case !stored:
+		return KeyInfo{}, &NotFoundError{Kind: "key", Name: profile}
+	case found == 1:
+		return info, nil
+	}
+	// None, or stale ones a failed write left: the key itself decides.
+	k, err := s.Key(profile)
+	if err != nil {
+		return KeyInfo{}, err
+	}
+	return k.info(), nil
+}
