@@ -82,14 +82,18 @@ func (f *factory) showSSOPrompt(s *profiles.SSO, p sts.SSOPrompt, ttyOnly bool) 
 	}
 }
 
-// browserPlausible says whether a browser can open on this machine: a
-// desktop session (macOS, Windows, or DISPLAY/WAYLAND_DISPLAY on Linux and
-// the BSDs), and no sign of SSH, CI or a container.
+// browserPlausible says whether a browser can open on this machine: no
+// sign of SSH or CI, and either BROWSER names one or there is a desktop
+// session (macOS, Windows, or DISPLAY/WAYLAND_DISPLAY on Linux and the
+// BSDs) outside a container.
 func (f *factory) browserPlausible() bool {
 	for _, v := range []string{"SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "CI", "CODESPACES", "CLOUD_SHELL"} {
 		if f.Getenv(v) != "" {
 			return false
 		}
+	}
+	if f.Getenv("BROWSER") != "" {
+		return true
 	}
 	exists := f.fileExists
 	if exists == nil {
@@ -105,19 +109,24 @@ func (f *factory) browserPlausible() bool {
 	return f.Getenv("DISPLAY") != "" || f.Getenv("WAYLAND_DISPLAY") != ""
 }
 
-// openBrowserFunc is the injected opener, else the system's: xdg-open,
-// open, or rundll32's URL handler. The URL is an argument of the opener,
-// which holds no secret (the PKCE verifier never leaves awskeep).
+// openBrowserFunc is the injected opener, else the system's: the program
+// BROWSER names (the first of a colon-separated list, as Python's
+// webbrowser reads it), else xdg-open, open, or rundll32's URL handler. The
+// URL is an argument of the opener and holds no secret (the PKCE verifier
+// never leaves awskeep).
 func (f *factory) openBrowserFunc() func(string) error {
 	if f.openBrowser != nil {
 		return f.openBrowser
 	}
+	browser, _, _ := strings.Cut(f.Getenv("BROWSER"), string(os.PathListSeparator))
 	return func(url string) error {
 		var cmd *exec.Cmd
-		switch runtime.GOOS {
-		case "darwin":
+		switch {
+		case browser != "":
+			cmd = exec.Command(browser, url)
+		case runtime.GOOS == "darwin":
 			cmd = exec.Command("open", url)
-		case "windows":
+		case runtime.GOOS == "windows":
 			cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
 		default:
 			cmd = exec.Command("xdg-open", url)

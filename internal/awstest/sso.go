@@ -201,7 +201,8 @@ func (f *SSOFake) Assign(t testing.TB, accountID, roleName string) string {
 // Count is how many times an operation was called: RegisterClient,
 // StartDeviceAuthorization, Authorize, CreateToken (every grant),
 // CreateToken:device_code, CreateToken:authorization_code,
-// CreateToken:refresh_token, GetRoleCredentials, ListAccounts,
+// CreateToken:refresh_token, CreateToken:issued (tokens granted, by any
+// grant), GetRoleCredentials, ListAccounts,
 // ListAccountRoles, Logout.
 func (f *SSOFake) Count(op string) int {
 	f.mu.Lock()
@@ -576,6 +577,7 @@ func (f *SSOFake) createToken(w http.ResponseWriter, r *http.Request) {
 		oidcError(w, 400, "UnsupportedGrantType", "unsupported_grant_type", "Unsupported grant type")
 		return
 	}
+	f.count("CreateToken:issued")
 	access, refresh := f.issue(c, 0, withRefresh && keepRefresh == "", lineage)
 	out := map[string]any{"accessToken": access, "tokenType": "Bearer", "expiresIn": int(f.access[access].expires.Sub(f.now()).Round(time.Second) / time.Second)}
 	if refresh != "" {
