@@ -49,8 +49,9 @@ func explainProfileError(err error) (explanation, bool) {
 	case errors.As(err, &parse):
 		return explanation{
 			message: fmt.Sprintf("%s line %d: %s", parse.File, parse.Line, parse.Msg),
-			hints:   []string{"Fix that line; awskeep will not edit a file it cannot read."},
-			code:    exitFailure,
+			hints: []string{fmt.Sprintf("The AWS CLI cannot read this file either; it says \"Unable to parse config file: %s\".", parse.File),
+				"Fix that line; awskeep will not edit a file it cannot read."},
+			code: exitFailure,
 		}, true
 	case errors.As(err, &noSource):
 		return explanation{

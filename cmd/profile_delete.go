@@ -54,10 +54,10 @@ func runProfileDelete(_ context.Context, opts *profileDeleteOptions) error {
 	}
 	found := false
 	err = profiles.EditFile(set.Paths().Config, func(d *profiles.Document) error {
-		found = d.DeleteSection(profiles.ConfigSection(opts.Name))
-		if opts.Name == "default" {
-			// [profile default] is also the default profile for the CLI.
-			found = d.DeleteSection("profile default") || found
+		// Every section the CLI reads as this profile: [default] and
+		// [profile default], [profile x] and [profile  x].
+		for _, sec := range d.ProfileSections(opts.Name) {
+			found = d.DeleteSection(sec) || found
 		}
 		return nil
 	})

@@ -128,8 +128,10 @@ func importOne(store *vault.Store, set *profiles.Set, name string, key vault.Key
 	if file == set.Paths().Config {
 		// The CLI also reads keys from [profile NAME] in the config file.
 		return profiles.EditFile(file, func(d *profiles.Document) error {
-			for _, k := range plainTextKeys {
-				d.Unset(profiles.ConfigSection(name), k)
+			for _, sec := range d.ProfileSections(name) {
+				for _, k := range plainTextKeys {
+					d.Unset(sec, k)
+				}
 			}
 			return nil
 		})
@@ -144,7 +146,7 @@ func importOne(store *vault.Store, set *profiles.Set, name string, key vault.Key
 	}
 	// Keep the profile known to the AWS CLI once its credentials are gone.
 	return profiles.EditFile(set.Paths().Config, func(d *profiles.Document) error {
-		d.AddSection(profiles.ConfigSection(name))
+		d.AddSection(d.ProfileSection(name))
 		return nil
 	})
 }

@@ -78,8 +78,8 @@ func runProfileSet(_ context.Context, opts *profileSetOptions) error {
 			return fmt.Errorf("%s is not kept in ~/.aws/config by awskeep; use 'awskeep remove %s' or 'awskeep profile import %s'", k, opts.Name, opts.Name)
 		}
 	}
-	section := profiles.ConfigSection(opts.Name)
 	err = profiles.EditFile(set.Paths().Config, func(d *profiles.Document) error {
+		section := d.ProfileSection(opts.Name) // the section the AWS CLI reads
 		for _, a := range assigns {
 			d.Set(section, a.key, a.value)
 		}

@@ -155,3 +155,37 @@ func TestProfileDelete(t *testing.T) {
 		t.Errorf("after delete:\n%q\nwant:\n%q", got, want)
 	}
 }
+
+// The AWS CLI reads only the last section of a profile ([profile  dev]
+// after [profile dev], [default] after [profile default]); profile set edits
+// that one, and profile delete removes all of them.
+func TestProfileEditsTheSectionTheCLIReads(t *testing.T) {
+	te := newTestEnv(t)
+	const config = "[profile dev]\nregion = us-east-1\n\n[profile  dev]\nregion = eu-west-1\n\n[profile default]\noutput = json\n\n[default]\noutput = text\n"
+	te.writeFile(t, ".aws/config", config)
+	if code := te.run("profile", "set", "dev", "region=ap-south-1"); code != 0 {
+		t.Fatalf("exit %d: %s", code, te.stderr)
+	}
+	want := "[profile dev]\nregion = us-east-1\n\n[profile  dev]\nregion = ap-south-1\n\n[profile default]\noutput = json\n\n[default]\noutput = text\n"
+	if got := te.readFile(t, ".aws/config"); got != want {
+		t.Errorf("after set:\n%q\nwant:\n%q", got, want)
+	}
+	if code := te.run("profile", "delete", "default"); code != 0 {
+		t.Fatalf("exit %d: %s", code, te.stderr)
+	}
+	want = "[profile dev]\nregion = us-east-1\n\n[profile  dev]\nregion = ap-south-1\n"
+	if got := te.readFile(t, ".aws/config"); got != want {
+		t.Errorf("after delete:\n%q\nwant:\n%q", got, want)
+	}
+}
+
+// A file the AWS CLI refuses is refused with the line and what the CLI says.
+func TestProfileRefusesWhatTheCLIRefuses(t *testing.T) {
+	te := newTestEnv(t)
+	te.writeFile(t, ".aws/config", "[profile dev]\nregion = us-east-1\nRegion = eu-west-1\n")
+	if code := te.run("profile", "show", "dev"); code != exitFailure {
+		t.Fatalf("exit %d, want 1: %s", code, te.stderr)
+	}
+	mustContain(t, "stderr", te.stderr.String(), "line 3: key region appears a second time in [profile dev] (first at line 2)")
+	mustContain(t, "stderr", te.stderr.String(), `"Unable to parse config file: `)
+}

@@ -2,36 +2,47 @@ package profiles
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Document is a line-preserving model of one shared file. Every line keeps
 // its exact text and terminator, so Bytes returns the input unchanged until
 // an edit touches a line, and an edit touches only the lines it is about.
 //
-// Line rules (the AWS CLI reads these files with Python's configparser, as
-// botocore's configloader sets it up; the Go SDK agrees on all but inline
-// comments, noted below):
+// Line rules: those of the AWS CLI, which reads these files with Python's
+// configparser as botocore's configloader sets it up (checked by running
+// botocore, see differential_test.go). The Go SDK reads some lines
+// differently; SDKDifferences lists them.
+//   - lines end at "\n", "\r\n" or a lone "\r"; the file must be UTF-8
+//     without a byte order mark;
 //   - blank lines, and lines whose first non-blank character is # or ;, are
 //     ignored (a comment inside an indented block is still a comment);
 //   - a line indented deeper than the key line before it continues that key:
 //     with an empty value (s3 =) the indented lines form a nested block of
-//     sub-keys, otherwise they extend the value on new lines;
-//   - "[name]" starts a section; text after "]" may only be a comment. The
-//     name is trimmed, and the run of blanks after its first word counts
-//     as one space ("[profile   dev]" is "profile dev");
+//     "sub_key = value" lines, otherwise they extend the value on new lines
+//     (blank lines between them are kept as empty lines);
+//   - a line that starts with "[" and has a "]" after at least one
+//     character is a section header: the name is everything between the
+//     first "[" and the last "]", exactly, blanks included; text after the
+//     last "]" is ignored. A name may appear once per file ([DEFAULT], whose
+//     keys every other section of the file inherits, excepted);
 //   - any other line is "key = value" or "key: value" (whichever delimiter
-//     comes first). The key is trimmed and lower-cased; the value is trimmed
-//     and kept literally: quotes stay, and # or ; inside it is NOT a comment.
-//     configparser has no inline comments by default and the AWS CLI keeps
-//     "region = us-east-1 # x" as "us-east-1 # x" (aws/aws-cli#320), so a
-//     URL such as "endpoint_url = http://h/#x" keeps its fragment. (The Go
-//     SDK cuts values at " #" or " ;"; the CLI is the reference here.)
-//   - a key line before any section, a line with no delimiter, or a header
-//     without its "]" is malformed: ParseDocument returns *ParseError.
+//     comes first). The key is trimmed and lower-cased and may appear once
+//     per section; the value is trimmed and kept literally: quotes stay, and
+//     # or ; inside it is NOT a comment (configparser has no inline
+//     comments, so "region = us-east-1 # x" is "us-east-1 # x",
+//     aws/aws-cli#320, and "endpoint_url = http://h/#x" keeps its
+//     fragment);
+//   - anything else (a key line before any section, a line with no
+//     delimiter, a repeated section or key, a nested line without "=") makes
+//     the AWS CLI refuse the whole file ("Unable to parse config file"), and
+//     ParseDocument returns *ParseError for the first such line.
 type Document struct {
-	bom   bool    // the input started with a UTF-8 byte order mark
 	lines []*line // pointers, so a line keeps its identity across edits
 	eol   string  // terminator for new lines: the file's first one, else "\n"
 	err   error   // the first invalid edit (see Err)
@@ -60,17 +71,16 @@ const (
 
 type line struct {
 	text string // without its terminator
-	eol  string // "\n", "\r\n", or "" for a last line without one
+	eol  string // "\n", "\r\n", "\r", or "" for a last line without one
 
 	// Filled by analyze.
 	kind    lineKind
-	section string // header: its normalised name; others: the section they are in
-	indent  int    // leading blanks and tabs
+	section string // header: its name; others: the section they are in
+	indent  int    // leading white space characters
 	// header: byte range of the name inside the brackets
 	// key: byte range of the (trimmed) value
 	start, end int
 	key        string // key lines: lower-cased key
-	owner      *line  // continuation lines: the key line they belong to
 }
 
 const utf8BOM = "\ufeff"
@@ -82,27 +92,38 @@ func ParseDocument(data []byte) (*Document, error) {
 	d := &Document{}
 	s := string(data)
 	if strings.HasPrefix(s, utf8BOM) {
-		d.bom = true
-		s = s[len(utf8BOM):]
+		return nil, &ParseError{Line: 1, Msg: "the file starts with a byte order mark (U+FEFF, as some Windows editors write); save it as UTF-8 without one"}
+	}
+	if !utf8.ValidString(s) {
+		bad := 0
+		for bad < len(s) {
+			r, n := utf8.DecodeRuneInString(s[bad:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			bad += n
+		}
+		return nil, &ParseError{Line: 1 + strings.Count(s[:bad], "\n") + lone(s[:bad]),
+			Msg: fmt.Sprintf("byte 0x%02x is not UTF-8 text; save the file as UTF-8", s[bad])}
 	}
 	// One allocation for all lines; edits add lines of their own.
 	block := make([]line, 0, strings.Count(s, "\n")+1)
 	d.lines = make([]*line, 0, cap(block))
 	for s != "" {
-		text, rest, found := strings.Cut(s, "\n")
-		block = append(block, line{text: text})
-		l := &block[len(block)-1]
-		if found {
-			l.eol = "\n"
-			if strings.HasSuffix(text, "\r") {
-				l.text, l.eol = text[:len(text)-1], "\r\n"
+		i := strings.IndexAny(s, "\r\n")
+		l := line{text: s}
+		s = ""
+		if i >= 0 {
+			l.text, s, l.eol = l.text[:i], l.text[i+1:], l.text[i:i+1]
+			if l.eol == "\r" && strings.HasPrefix(s, "\n") {
+				l.eol, s = "\r\n", s[1:]
 			}
 		}
-		if d.eol == "" && l.eol != "" {
+		block = append(block, l)
+		if d.eol == "" {
 			d.eol = l.eol
 		}
-		d.lines = append(d.lines, l)
-		s = rest
+		d.lines = append(d.lines, &block[len(block)-1])
 	}
 	if d.eol == "" {
 		d.eol = "\n"
@@ -113,12 +134,14 @@ func ParseDocument(data []byte) (*Document, error) {
 	return d, nil
 }
 
+// lone counts the "\r" of s that end a line without a "\n" after them.
+func lone(s string) int {
+	return strings.Count(s, "\r") - strings.Count(s, "\r\n")
+}
+
 // Bytes returns the file's content.
 func (d *Document) Bytes() []byte {
 	var b bytes.Buffer
-	if d.bom {
-		b.WriteString(utf8BOM)
-	}
 	for _, l := range d.lines {
 		b.WriteString(l.text)
 		b.WriteString(l.eol)
@@ -130,109 +153,167 @@ func (d *Document) Bytes() []byte {
 // indexes the sections.
 func (d *Document) analyze() error {
 	lines := d.lines
-	d.sections, d.order = map[string]*sectionIndex{}, nil
+	d.sections, d.order = make(map[string]*sectionIndex, len(d.sections)), nil
 	var idx *sectionIndex
 	section, inSection := "", false
-	var cur *line // the key line that indented lines continue
+	var cur *line              // the key line that indented lines continue
+	indent := 0                // configparser's indent_level: that of the last header or key line
+	var firstAt map[string]int // key line of each key in the section, for duplicates
 	for i, l := range lines {
-		l.kind, l.key, l.owner, l.start, l.end = kindBlank, "", nil, 0, 0
+		l.kind, l.key, l.start, l.end = kindBlank, "", 0, 0
 		l.indent = indentOf(l.text)
-		trimmed := strings.TrimSpace(l.text)
+		trimmed := pyStrip(l.text)
 		switch {
 		case trimmed == "":
 			l.kind = kindBlank
 		case trimmed[0] == '#' || trimmed[0] == ';':
 			l.kind = kindComment
-		case cur != nil && l.indent > cur.indent:
-			l.kind, l.owner = kindContinuation, cur
-		case trimmed[0] == '[':
-			name, start, end, msg := parseHeader(l.text)
-			if msg != "" {
-				return &ParseError{Line: i + 1, Msg: msg}
-			}
-			l.kind, l.start, l.end = kindHeader, start, end
-			section, inSection, cur = name, true, nil
-			idx = d.sections[name]
-			if idx == nil {
-				idx = &sectionIndex{}
-				d.sections[name] = idx
-				d.order = append(d.order, name)
-			}
-			idx.headers = append(idx.headers, i)
+		case cur != nil && l.indent > indent:
+			l.kind = kindContinuation
 		default:
-			key, start, end, msg := parseKeyLine(l.text)
+			indent = l.indent
+			off := len(l.text) - len(strings.TrimLeftFunc(l.text, isPySpace))
+			if name, ok := headerName(trimmed); ok {
+				if idx := d.sections[name]; idx != nil && name != defaultSection {
+					return &ParseError{Line: i + 1, Msg: fmt.Sprintf("section [%s] appears a second time (first at line %d); merge the two or rename one", name, idx.headers[0]+1)}
+				}
+				l.kind, l.start, l.end = kindHeader, off+1, off+1+len(name)
+				section, inSection, cur = name, true, nil
+				idx = d.sections[name]
+				if idx == nil {
+					idx = &sectionIndex{}
+					d.sections[name] = idx
+					d.order = append(d.order, name)
+				}
+				idx.headers = append(idx.headers, i)
+				if len(idx.headers) == 1 {
+					firstAt = map[string]int{}
+				} else {
+					firstAt = map[string]int{} // a repeated [DEFAULT]: refill from its keys
+					for _, k := range idx.keys {
+						firstAt[lines[k].key] = k
+					}
+				}
+				break
+			}
+			key, start, end, msg := parseKeyLine(trimmed)
 			if msg != "" {
 				return &ParseError{Line: i + 1, Msg: msg}
 			}
 			if !inSection {
 				return &ParseError{Line: i + 1, Msg: "key " + key + " comes before any [section] header; put it under [default] or [profile NAME]"}
 			}
-			l.kind, l.key, l.start, l.end = kindKey, key, start, end
+			if at, dup := firstAt[key]; dup {
+				return &ParseError{Line: i + 1, Msg: fmt.Sprintf("key %s appears a second time in [%s] (first at line %d); keep one of the two", key, section, at+1)}
+			}
+			firstAt[key] = i
+			l.kind, l.key, l.start, l.end = kindKey, key, off+start, off+end
 			cur = l
 			idx.keys = append(idx.keys, i)
 		}
 		l.section = section
 	}
-	return nil
+	return d.checkNested()
 }
 
+// defaultSection is configparser's default section: its keys are inherited
+// by every other section of the same file, and it may appear more than once.
+const defaultSection = "DEFAULT"
+
+// isPySpace is Python's str.isspace, which configparser strips and indents
+// by: Unicode white space and the separators U+001C to U+001F.
+func isPySpace(r rune) bool { return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f) }
+
+func pyStrip(s string) string { return strings.TrimFunc(s, isPySpace) }
+
+// indentOf counts the leading white space characters of s.
 func indentOf(s string) int {
 	n := 0
-	for n < len(s) && (s[n] == ' ' || s[n] == '\t') {
+	for _, r := range s {
+		if !isPySpace(r) {
+			break
+		}
 		n++
 	}
 	return n
 }
 
-// parseHeader reads "[name]" with an optional trailing comment. It returns
-// the normalised name and the byte range of the trimmed name in text, or a
-// message saying what is wrong.
-func parseHeader(text string) (name string, start, end int, msg string) {
-	open := strings.IndexByte(text, '[')
-	closing := strings.IndexByte(text[open:], ']')
-	if closing < 0 {
-		return "", 0, 0, `section header has no closing "]"`
+// headerName reads a stripped line as configparser's section header
+// pattern, \[(.+)\]: the name runs from the first "[" to the last "]".
+func headerName(trimmed string) (string, bool) {
+	if trimmed[0] != '[' {
+		return "", false
 	}
-	closing += open
-	after := strings.TrimSpace(text[closing+1:])
-	if after != "" && after[0] != '#' && after[0] != ';' {
-		return "", 0, 0, "unexpected text " + quote(after) + ` after the section header; only a # comment may follow "]"`
+	j := strings.LastIndexByte(trimmed, ']')
+	if j < 2 {
+		return "", false
 	}
-	inner := text[open+1 : closing]
-	start = open + 1 + (len(inner) - len(strings.TrimLeft(inner, " \t")))
-	end = open + 1 + len(strings.TrimRight(inner, " \t"))
-	if end <= start {
-		return "", 0, 0, "section header has no name"
-	}
-	return normalizeSection(text[start:end]), start, end, ""
+	return trimmed[1:j], true
 }
 
-// parseKeyLine splits "key = value" (or "key: value"; the first delimiter
-// wins, as in configparser). start and end bound the trimmed value.
-func parseKeyLine(text string) (key string, start, end int, msg string) {
-	i := strings.IndexAny(text, "=:")
+// parseKeyLine splits a stripped "key = value" (or "key: value"; the first
+// delimiter wins, as in configparser). start and end bound the stripped
+// value within trimmed.
+func parseKeyLine(trimmed string) (key string, start, end int, msg string) {
+	i := strings.IndexAny(trimmed, "=:")
 	if i < 0 {
-		return "", 0, 0, "expected key = value, got " + quote(strings.TrimSpace(text)) + " (comments start with # on their own line)"
+		if trimmed[0] == '[' {
+			if strings.IndexByte(trimmed, ']') < 0 {
+				return "", 0, 0, `section header has no closing "]"`
+			}
+			return "", 0, 0, "section header has no name"
+		}
+		return "", 0, 0, "expected key = value, got " + quote(trimmed) + " (comments start with # on their own line)"
 	}
-	key = strings.ToLower(strings.TrimSpace(text[:i]))
+	key = pyLower(strings.TrimRightFunc(trimmed[:i], isPySpace))
 	if key == "" {
-		return "", 0, 0, "missing key before " + quote(text[i:i+1])
+		return "", 0, 0, "missing key before " + quote(trimmed[i:i+1])
 	}
-	rest := text[i+1:]
-	v := strings.TrimSpace(rest)
-	start = i + 1 + strings.Index(rest, v) // v starts with a non-blank, so this skips the leading blanks
+	rest := trimmed[i+1:]
+	v := pyStrip(rest)
+	start = i + 1 + (len(rest) - len(strings.TrimLeftFunc(rest, isPySpace)))
 	return key, start, start + len(v), ""
 }
 
-// normalizeSection trims a section name and turns the blanks after its first
-// word into one space, so "profile   dev" and "profile dev" are one section.
-func normalizeSection(name string) string {
-	name = strings.TrimSpace(name)
-	i := strings.IndexAny(name, " \t")
-	if i < 0 {
-		return name
+// pyLower is Python's str.lower for the keys of these files: the same as
+// strings.ToLower, without allocating for a key that is lower-case already.
+func pyLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+			return strings.ToLower(s)
+		}
 	}
-	return name[:i] + " " + strings.TrimLeft(name[i:], " \t")
+	return s
+}
+
+// checkNested refuses a nested block (a key with an empty value followed by
+// indented lines) with a line that has no "=": botocore splits each such
+// line at its first "=" and refuses the file when there is none. It does so
+// for the keys each section reads, so a [DEFAULT] key counts only when a
+// section inherits it (has no such key of its own).
+func (d *Document) checkNested() error {
+	inherited := func(key string) bool {
+		for _, sec := range d.order {
+			if sec != defaultSection && d.lastKeyLine(sec, key) < 0 {
+				return true
+			}
+		}
+		return false
+	}
+	nested := false
+	for i, l := range d.lines {
+		switch l.kind {
+		case kindKey:
+			nested = l.start == l.end && (l.section != defaultSection || inherited(l.key))
+		case kindHeader:
+			nested = false
+		case kindContinuation:
+			if nested && !strings.Contains(l.text, "=") {
+				return &ParseError{Line: i + 1, Msg: "line " + quote(pyStrip(l.text)) + ` in a nested block has no "="; write sub_key = value, or give the key above it a value`}
+			}
+		}
+	}
+	return nil
 }
 
 func quote(s string) string {
@@ -240,13 +321,13 @@ func quote(s string) string {
 	if len(s) > max {
 		s = s[:max] + "..."
 	}
-	return `"` + s + `"`
+	return strconv.Quote(s)
 }
 
-// valueOf returns the value of key line k as readers see it: the trimmed
-// value, and, when it is not empty, its continuation lines joined with
-// newlines. A key with an empty value and indented lines (a nested block)
-// reads as "".
+// valueOf returns the value of key line k (at index at) as readers see it:
+// the stripped value and its continuation lines joined with newlines, blank
+// lines between them kept as empty lines, trailing ones dropped. A nested
+// block (an empty value with indented lines) reads as "".
 func valueOf(k *line, lines []*line, at int) string {
 	v := k.text[k.start:k.end]
 	if v == "" {
@@ -254,18 +335,49 @@ func valueOf(k *line, lines []*line, at int) string {
 	}
 	var b strings.Builder
 	b.WriteString(v)
+	blanks := 0
 	for _, l := range lines[at+1:] {
-		if l.kind == kindContinuation && l.owner == k {
+		switch l.kind {
+		case kindContinuation:
+			for ; blanks > 0; blanks-- {
+				b.WriteByte('\n')
+			}
 			b.WriteByte('\n')
-			b.WriteString(strings.TrimSpace(l.text))
+			b.WriteString(pyStrip(l.text))
 			continue
-		}
-		if l.kind == kindBlank || l.kind == kindComment {
+		case kindBlank:
+			blanks++
+			continue
+		case kindComment:
 			continue
 		}
 		break
 	}
 	return b.String()
+}
+
+// nestedOf returns the sub-keys of key line k (at index at) when it opens a
+// nested block, as botocore reads them: each line split at its first "=",
+// key and value stripped, the key's case kept. ok is false for a key with a
+// value of its own or no indented lines.
+func nestedOf(k *line, lines []*line, at int) (sub map[string]string, ok bool) {
+	if k.start != k.end {
+		return nil, false
+	}
+	for _, l := range lines[at+1:] {
+		if l.kind == kindBlank || l.kind == kindComment {
+			continue
+		}
+		if l.kind != kindContinuation {
+			break
+		}
+		key, value, _ := strings.Cut(pyStrip(l.text), "=")
+		if sub == nil {
+			sub = map[string]string{}
+		}
+		sub[pyStrip(key)] = pyStrip(value)
+	}
+	return sub, sub != nil
 }
 
 // entry is one key as read: its value and 1-based line.
@@ -277,7 +389,7 @@ type entry struct {
 // sectionEntries lists the top-level keys of section (all of its
 // occurrences) in file order; later duplicates follow earlier ones.
 func (d *Document) sectionEntries(section string) []entry {
-	idx := d.sections[normalizeSection(section)]
+	idx := d.sections[section]
 	if idx == nil {
 		return nil
 	}
@@ -296,14 +408,14 @@ func (d *Document) Sections() []string {
 
 // HasSection reports whether the file has a [name] header.
 func (d *Document) HasSection(name string) bool {
-	return d.sections[normalizeSection(name)] != nil
+	return d.sections[name] != nil
 }
 
 // Get returns the value of key in section; when the key appears more than
 // once (also across duplicate sections) the last one wins, as for the CLI.
 // Keys match case-insensitively.
 func (d *Document) Get(section, key string) (string, bool) {
-	i := d.lastKeyLine(normalizeSection(section), strings.ToLower(strings.TrimSpace(key)))
+	i := d.lastKeyLine(section, strings.ToLower(strings.TrimSpace(key)))
 	if i < 0 {
 		return "", false
 	}
@@ -312,7 +424,7 @@ func (d *Document) Get(section, key string) (string, bool) {
 
 // Keys lists the top-level keys of section, sorted by first appearance.
 func (d *Document) Keys(section string) []string {
-	idx := d.sections[normalizeSection(section)]
+	idx := d.sections[section]
 	if idx == nil {
 		return nil
 	}

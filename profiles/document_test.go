@@ -58,14 +58,25 @@ func TestParseValues(t *testing.T) {
 			want:  []want{{"default", "region", ""}, {"default", "output", ""}},
 		},
 		{
-			name:  "duplicate keys: later wins",
-			input: "[default]\nregion = a\nregion = b\n",
-			want:  []want{{"default", "region", "b"}},
+			name:  "blank lines inside a multi-line value are kept, trailing ones dropped",
+			input: "[a]\nk = 1\n  2\n\n\n  3\n# c\n  4\n\nj = x\n",
+			want:  []want{{"a", "k", "1\n2\n\n\n3\n4"}, {"a", "j", "x"}},
 		},
 		{
-			name:  "duplicate sections merge, later wins",
-			input: "[profile a]\nregion = a\noutput = json\n[profile b]\nx = 1\n[profile a]\nregion = c\n",
-			want:  []want{{"profile a", "region", "c"}, {"profile a", "output", "json"}, {"profile b", "x", "1"}},
+			name:  "a lone CR ends a line, as for Python",
+			input: "[a]\rk = 1\r\nj = 2\r",
+			want:  []want{{"a", "k", "1"}, {"a", "j", "2"}},
+		},
+		{
+			name:   "header name is exact: blanks stay, text after the last ] goes",
+			input:  "[ profile x ]\nk = 1\n[profile y] trailing words\nk = 2\n[a]b]\nk = 3\n",
+			want:   []want{{" profile x ", "k", "1"}, {"profile y", "k", "2"}, {"a]b", "k", "3"}},
+			absent: [][2]string{{"profile x", "k"}},
+		},
+		{
+			name:  "DEFAULT may repeat",
+			input: "[DEFAULT]\na = 1\n[b]\nx = 2\n[DEFAULT]\nc = 3\n",
+			want:  []want{{"DEFAULT", "a", "1"}, {"DEFAULT", "c", "3"}, {"b", "x", "2"}},
 		},
 		{
 			name:   "nested block is not top-level",
@@ -84,11 +95,6 @@ func TestParseValues(t *testing.T) {
 			want:  []want{{"default", "region", "r"}, {"default", "output", "o"}},
 		},
 		{
-			name:  "header spacing normalised",
-			input: "[  profile   dev  ]\nregion = r\n",
-			want:  []want{{"profile dev", "region", "r"}},
-		},
-		{
 			name:  "tabs",
 			input: "[default]\n\tregion\t=\tr\t\n",
 			want:  []want{{"default", "region", "r"}},
@@ -97,11 +103,6 @@ func TestParseValues(t *testing.T) {
 			name:  "CRLF",
 			input: "[default]\r\nregion = r\r\noutput = o",
 			want:  []want{{"default", "region", "r"}, {"default", "output", "o"}},
-		},
-		{
-			name:  "BOM",
-			input: "\ufeff[default]\nregion = r\n",
-			want:  []want{{"default", "region", "r"}},
 		},
 		{
 			name:   "section names are case-sensitive",
@@ -143,8 +144,14 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"no delimiter", "[default]\nregion = r\njust words\n", 3, "expected key = value"},
 		{"unterminated header", "# c\n[profile a\nregion = r\n", 2, `no closing "]"`},
-		{"empty header", "[ ]\n", 1, "no name"},
-		{"text after header", "[profile a] extra\n", 1, "unexpected text"},
+		{"empty header", "[]\n", 1, "no name"},
+		{"empty header in a section", "[a]\n[]\n", 2, "no name"},
+		{"duplicate key", "[a]\nregion = 1\n# c\nRegion: 2\n", 4, "key region appears a second time in [a] (first at line 2)"},
+		{"duplicate key in a repeated DEFAULT", "[DEFAULT]\nk = 1\n[DEFAULT]\nk = 2\n", 4, "key k appears a second time in [DEFAULT]"},
+		{"duplicate section", "[profile a]\nx = 1\n[b]\n[profile a]\n", 4, "section [profile a] appears a second time (first at line 1)"},
+		{"nested line without =", "[a]\ns3 =\n  max_concurrent_requests = 1\n  oops\n", 4, `in a nested block has no "="`},
+		{"byte order mark", "\ufeff[default]\n", 1, "byte order mark"},
+		{"not UTF-8", "[a]\nk = 1\n\rv = \xff\n", 4, "byte 0xff is not UTF-8"},
 		{"key before any section", "\n# c\nregion = r\n[default]\n", 3, "before any [section]"},
 		{"missing key", "[default]\n= r\n", 2, "missing key"},
 		{"CRLF line numbers", "[default]\r\nok = 1\r\nbad\r\n", 3, "expected key = value"},
@@ -164,18 +171,18 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestSectionsAndKeys(t *testing.T) {
-	d := mustParse(t, "[default]\na=1\n[profile  x]\nb=2\n[sso-session s]\nc=3\n[default]\nd=4\nA=5\n")
-	if got, want := d.Sections(), []string{"default", "profile x", "sso-session s"}; !reflect.DeepEqual(got, want) {
+	d := mustParse(t, "[default]\na=1\n[profile  x]\nb=2\n[sso-session s]\nc=3\n[DEFAULT]\nd=4\n[default ]\nA=5\n")
+	if got, want := d.Sections(), []string{"default", "profile  x", "sso-session s", "DEFAULT", "default "}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Sections() = %q, want %q", got, want)
 	}
-	if got, want := d.Keys("default"), []string{"a", "d"}; !reflect.DeepEqual(got, want) {
+	if got, want := d.Keys("default"), []string{"a"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Keys(default) = %q, want %q", got, want)
 	}
-	if !d.HasSection("profile   x") || d.HasSection("x") {
-		t.Errorf("HasSection does not match normalised names")
+	if !d.HasSection("profile  x") || d.HasSection("profile x") {
+		t.Errorf("HasSection does not match exact names")
 	}
-	if v, _ := d.Get("default", "a"); v != "5" {
-		t.Errorf("Get(default, a) = %q, want the later duplicate 5", v)
+	if v, _ := d.Get("default ", "a"); v != "5" {
+		t.Errorf("Get(default , a) = %q, want 5", v)
 	}
 }
 

@@ -48,8 +48,10 @@ func (d *Document) refuse(e *InvalidEditError) {
 // checkSectionName says what is wrong with a section name, or "".
 func checkSectionName(name string) string {
 	switch {
-	case name == "":
+	case strings.TrimSpace(name) == "":
 		return "it is empty"
+	case name != strings.TrimSpace(name):
+		return "it has blanks around it, which the AWS CLI would keep in the name"
 	case strings.ContainsAny(name, "[]#;\r\n"):
 		return `it may not contain [ ] # ; or line breaks`
 	}
@@ -77,7 +79,7 @@ func checkKey(key string) string {
 // spacing style of its neighbour. A missing section is added at the end.
 // The value is trimmed; a value with a line break is refused (see Err).
 func (d *Document) Set(section, key, value string) {
-	section = normalizeSection(section)
+
 	value = strings.TrimSpace(value)
 	if msg := checkSectionName(section); msg != "" {
 		d.refuse(&InvalidEditError{Section: section, Msg: msg})
@@ -135,10 +137,10 @@ func (d *Document) replaceValue(i int, value string) {
 // keySpan returns the index of the last line belonging to key line i (its
 // last continuation line), or i.
 func (d *Document) keySpan(i int) int {
-	k, last := d.lines[i], i
+	last := i
 	for j := i + 1; j < len(d.lines); j++ {
 		l := d.lines[j]
-		if l.kind == kindContinuation && l.owner == k {
+		if l.kind == kindContinuation {
 			last = j
 			continue
 		}
@@ -208,7 +210,7 @@ func (d *Document) keyLine(ref *line, key, value string) string {
 // Unset removes key (every occurrence, with its nested block) from section
 // and reports whether it was there.
 func (d *Document) Unset(section, key string) bool {
-	section = normalizeSection(section)
+
 	key = strings.ToLower(strings.TrimSpace(key))
 	removed := false
 	for {
@@ -224,7 +226,7 @@ func (d *Document) Unset(section, key string) bool {
 // AddSection appends "[name]" at the end of the file, after a blank line,
 // and reports whether it was added (false if it exists or is invalid).
 func (d *Document) AddSection(name string) bool {
-	name = normalizeSection(name)
+
 	if msg := checkSectionName(name); msg != "" {
 		d.refuse(&InvalidEditError{Section: name, Msg: msg})
 		return false
@@ -244,7 +246,7 @@ func (d *Document) AddSection(name string) bool {
 // RenameSection renames every occurrence of section old to new, keeping the
 // rest of each header line (spacing, trailing comment).
 func (d *Document) RenameSection(old, new string) error {
-	old, new = normalizeSection(old), normalizeSection(new)
+
 	if msg := checkSectionName(new); msg != "" {
 		return &InvalidEditError{Section: new, Msg: msg}
 	}
@@ -272,7 +274,7 @@ func (d *Document) RenameSection(old, new string) error {
 // dropped where the removal would leave two blank runs side by side or a
 // blank line at the end.
 func (d *Document) DeleteSection(name string) bool {
-	name = normalizeSection(name)
+
 	deleted := false
 	for {
 		idx := d.sections[name]

@@ -85,10 +85,10 @@ func TestEdits(t *testing.T) {
 			want:  "[default]\r\nregion = r\r\noutput = json\r\n\r\n[profile b]\r\nx = 1\r\n",
 		},
 		{
-			name:  "duplicate sections: replace the winning line, append to the last",
-			input: "[a]\nk = 1\n[b]\n[a]\nk = 2\nj = 1\n",
-			edit:  func(d *Document) { d.Set("a", "k", "3"); d.Set("a", "new", "n") },
-			want:  "[a]\nk = 1\n[b]\n[a]\nk = 3\nj = 1\nnew = n\n",
+			name:  "repeated [DEFAULT]: replace the key where it is, append to the last",
+			input: "[DEFAULT]\nk = 1\n[b]\n[DEFAULT]\nj = 1\n",
+			edit:  func(d *Document) { d.Set("DEFAULT", "k", "3"); d.Set("DEFAULT", "new", "n") },
+			want:  "[DEFAULT]\nk = 3\n[b]\n[DEFAULT]\nj = 1\nnew = n\n",
 		},
 		{
 			name:  "setting a nested key replaces its block",
@@ -97,14 +97,14 @@ func TestEdits(t *testing.T) {
 			want:  "[default]\ns3 = flat\nregion = r\n",
 		},
 		{
-			name:  "unset removes every occurrence and the nested block",
-			input: "[a]\nk = 1\ns3 =\n  x = 1\nj = 2\n[a]\nk = 2\n",
+			name:  "unset removes the key and the nested block",
+			input: "[a]\nk = 1\ns3 =\n  x = 1\nj = 2\n[DEFAULT]\nk = 2\n",
 			edit: func(d *Document) {
 				if !d.Unset("a", "K") || !d.Unset("a", "s3") || d.Unset("a", "nope") {
 					panic("Unset result")
 				}
 			},
-			want: "[a]\nj = 2\n[a]\n",
+			want: "[a]\nj = 2\n[DEFAULT]\nk = 2\n",
 		},
 		{
 			name:  "unset of the last line keeps a missing final newline missing",
@@ -119,20 +119,20 @@ func TestEdits(t *testing.T) {
 			want:  "[default]\nregion = r\n\n# about b\n[profile b]\nz = 3\n",
 		},
 		{
-			name:  "delete every duplicate",
-			input: "[a]\nx = 1\n\n[b]\ny = 2\n\n[a]\nz = 3\n",
-			edit:  func(d *Document) { d.DeleteSection("a") },
+			name:  "delete every occurrence of a repeated [DEFAULT]",
+			input: "[DEFAULT]\nx = 1\n\n[b]\ny = 2\n\n[DEFAULT]\nz = 3\n",
+			edit:  func(d *Document) { d.DeleteSection("DEFAULT") },
 			want:  "[b]\ny = 2\n",
 		},
 		{
 			name:  "rename keeps the header's spacing and comment",
-			input: "[ profile  old ]  # mine\nx = 1\n[profile old]\ny = 2\n",
+			input: "  [profile  old]  # mine\nx = 1\n[profile other]\ny = 2\n",
 			edit: func(d *Document) {
-				if err := d.RenameSection("profile old", "profile new"); err != nil {
+				if err := d.RenameSection("profile  old", "profile new"); err != nil {
 					panic(err)
 				}
 			},
-			want: "[ profile new ]  # mine\nx = 1\n[profile new]\ny = 2\n",
+			want: "  [profile new]  # mine\nx = 1\n[profile other]\ny = 2\n",
 		},
 		{
 			name:  "add section after a file without final newline",
@@ -176,7 +176,9 @@ func TestRefusedEdits(t *testing.T) {
 		{"empty key", func(d *Document) { d.Set("default", "", "v") }},
 		{"section with ]", func(d *Document) { d.AddSection("a]b") }},
 		{"section with newline", func(d *Document) { d.Set("a\nb", "k", "v") }},
-		{"empty section", func(d *Document) { d.AddSection("  ") }},
+		{"empty section", func(d *Document) { d.AddSection("") }},
+		{"blank section", func(d *Document) { d.AddSection("  ") }},
+		{"section with surrounding blanks", func(d *Document) { d.AddSection(" profile x") }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -65,9 +65,9 @@ func FuzzEditor(f *testing.F) {
 			}
 		}
 		before := snapshot(d)
-		norm := normalizeSection(section)
+		norm := section
 		lkey := strings.ToLower(strings.TrimSpace(key))
-		newName := normalizeSection(value)
+		newName := value
 
 		switch op % 5 {
 		case 0:

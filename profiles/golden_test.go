@@ -121,23 +121,23 @@ var goldenCases = []struct {
 	{
 		name: "07-duplicate-sections",
 		edit: func(d *Document) error {
-			d.Set("profile dup", "region", "eu-west-3") // the winning (later) line
-			d.Set("profile dup", "output", "text")      // only in the first occurrence
-			d.Set("profile dup", "role_session_name", "me")
+			sec := d.ProfileSection("dup") // the later section, the one the CLI reads
+			d.Set(sec, "region", "eu-west-3")
+			d.Set(sec, "output", "text") // the first section's output is not read
+			d.Set(sec, "role_session_name", "me")
 			d.DeleteSection("profile other")
 			return nil
 		},
 		diff: []string{
-			"-output = json",
-			"-",
 			"-[profile other]",
 			"-region = ap-south-1",
-			"+output = text",
+			"-",
 			"-region = eu-west-2",
 			"+region = eu-west-3",
+			"+output = text",
 			"+role_session_name = me",
 		},
-		reads: map[[2]string]string{{"profile dup", "mfa_serial"}: "arn:aws:iam::555555555555:mfa/me"},
+		reads: map[[2]string]string{{"profile  dup", "mfa_serial"}: "arn:aws:iam::555555555555:mfa/me", {"profile dup", "output"}: "json"},
 	},
 	{
 		name: "08-services-sso",

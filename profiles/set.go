@@ -74,18 +74,61 @@ func readDocument(path string) (*Document, error) {
 	return d, err
 }
 
-// configProfileName maps a config section to its profile: "default" and
-// "profile default" to "default", "profile NAME" to NAME. Other sections
-// (a bare [NAME], sso-session, services, ...) are no profile for the CLI.
+// configProfileName maps a config section to its profile as botocore does:
+// "default" is the default profile, and a section that starts with
+// "profile" and splits (by shell rules, quotes allowed) into two words is
+// the profile named by the second word: "profile dev", "profile   dev",
+// "profile\tdev", `profile "my dev"`. Any other section ("[ profile dev]",
+// "[profile a b]", sso-session, services, ...) is no profile for the CLI.
 func configProfileName(section string) (string, bool) {
 	if section == "default" {
 		return "default", true
 	}
-	name, ok := strings.CutPrefix(section, "profile ")
-	if !ok || name == "" || strings.ContainsAny(name, " \t") {
-		return "", false // botocore needs exactly "profile" and one name
+	if !strings.HasPrefix(section, "profile") {
+		return "", false
 	}
-	return name, true
+	words, ok := shlexSplit(section)
+	if !ok || len(words) != 2 {
+		return "", false
+	}
+	return words[1], true
+}
+
+// ssoSessionName maps a config section to the sso-session it defines, by
+// the same rule as profiles: "sso-session NAME", two words.
+func ssoSessionName(section string) (string, bool) {
+	if !strings.HasPrefix(section, "sso-session") {
+		return "", false
+	}
+	words, ok := shlexSplit(section)
+	if !ok || len(words) != 2 {
+		return "", false
+	}
+	return words[1], true
+}
+
+// ProfileSections lists the sections of a config file that the AWS CLI
+// reads as profile name, in file order. When there are several (say
+// [default] and [profile default], or [profile dev] and [profile  dev]),
+// the CLI uses the last one alone.
+func (d *Document) ProfileSections(name string) []string {
+	var out []string
+	for _, sec := range d.order {
+		if n, ok := configProfileName(sec); ok && n == name {
+			out = append(out, sec)
+		}
+	}
+	return out
+}
+
+// ProfileSection is the section of a config file that edits of profile
+// name go to: the one the AWS CLI reads, or ConfigSection(name) when the
+// file has none.
+func (d *Document) ProfileSection(name string) string {
+	if secs := d.ProfileSections(name); len(secs) > 0 {
+		return secs[len(secs)-1]
+	}
+	return ConfigSection(name)
 }
 
 func (s *Set) profile(name string) *Profile {
@@ -98,29 +141,27 @@ func (s *Set) profile(name string) *Profile {
 }
 
 func (s *Set) addConfig() {
-	// [profile default] wins over [default] as a whole (as in the Go SDK),
-	// rather than the two merging key by key.
-	hasProfileDefault := s.config.HasSection("profile default")
+	// A later section for the same profile replaces an earlier one as a
+	// whole, as in botocore (whose profile map is filled in file order).
 	for _, sec := range s.config.order {
-		if name, ok := strings.CutPrefix(sec, "sso-session "); ok && name != "" {
+		if name, ok := ssoSessionName(sec); ok {
 			s.addSSOSession(name, s.config, sec)
 			continue
 		}
-		name, ok := configProfileName(sec)
-		if !ok || (sec == "default" && hasProfileDefault) {
-			continue
+		if name, ok := configProfileName(sec); ok {
+			p := s.profile(name)
+			p.InConfig, p.configSection = true, sec
 		}
-		p := s.profile(name)
-		p.InConfig, p.configSection = true, sec
 	}
 }
 
 func (s *Set) addCredentials() {
+	// botocore takes each section name of the credentials file, exactly,
+	// as a profile name.
 	for _, sec := range s.credentials.order {
-		if strings.HasPrefix(sec, "profile ") {
-			continue // the SDKs ignore [profile x] in the credentials file
+		if sec != defaultSection {
+			s.profile(sec).InCredentials = true
 		}
-		s.profile(sec).InCredentials = true
 	}
 }
 
@@ -150,17 +191,18 @@ func (s *Set) Profile(name string) (*Profile, error) {
 }
 
 // Get returns a setting; the credentials file wins for keys it holds.
-// Keys are case-insensitive.
+// Keys are case-insensitive. A key a section lacks is taken from the
+// file's [DEFAULT] section, as botocore does.
 func (p *Profile) Get(key string) (Value, bool) {
 	key = strings.ToLower(key)
 	if p.InCredentials {
-		if v, ok := p.set.credentials.value(CredentialsSection(p.Name), key); ok {
+		if v, ok := p.set.credentials.inherited(p.Name, key); ok {
 			v.File = p.set.paths.Credentials
 			return v, true
 		}
 	}
 	if p.InConfig {
-		if v, ok := p.set.config.value(p.configSection, key); ok {
+		if v, ok := p.set.config.inherited(p.configSection, key); ok {
 			v.File = p.set.paths.Config
 			return v, true
 		}
@@ -168,14 +210,24 @@ func (p *Profile) Get(key string) (Value, bool) {
 	return Value{}, false
 }
 
+// inherited is value, falling back to the [DEFAULT] section.
+func (d *Document) inherited(section, key string) (Value, bool) {
+	if v, ok := d.value(section, key); ok {
+		return v, true
+	}
+	return d.value(defaultSection, key)
+}
+
 // Keys lists the profile's keys from both files, sorted.
 func (p *Profile) Keys() []string {
 	var keys []string
 	if p.InConfig {
 		keys = append(keys, p.set.config.Keys(p.configSection)...)
+		keys = append(keys, p.set.config.Keys(defaultSection)...)
 	}
 	if p.InCredentials {
-		keys = append(keys, p.set.credentials.Keys(CredentialsSection(p.Name))...)
+		keys = append(keys, p.set.credentials.Keys(p.Name)...)
+		keys = append(keys, p.set.credentials.Keys(defaultSection)...)
 	}
 	sort.Strings(keys)
 	return slices.Compact(keys)
