@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -173,17 +172,9 @@ func describeSessions(ss []listedSession) string {
 	return strings.Join(parts, ", ")
 }
 
-// rotateAfterDefault is AWSKEEP_ROTATE_AFTER, or 90 days (the CIS benchmark's figure).
+// rotateAfterDefault is AWSKEEP_ROTATE_AFTER, or 90 days.
 func rotateAfterDefault(f *factory) (time.Duration, error) {
-	v := f.Getenv("AWSKEEP_ROTATE_AFTER")
-	if v == "" {
-		return 90 * 24 * time.Hour, nil
-	}
-	d, err := profiles.ParseAge(v)
-	if err != nil {
-		return 0, errors.New("AWSKEEP_ROTATE_AFTER=" + v + " is not an age such as 90d, 36h or 1s")
-	}
-	return d, nil
+	return profiles.DefaultRotation(f.Getenv)
 }
 
 func sortedKeys(m map[string]bool) []string {

@@ -17,14 +17,6 @@ type profileSetOptions struct {
 	Unset  []string
 }
 
-// secretKeys never go on a command line (argv is visible to every user of
-// the machine); keys are stored with `awskeep add`.
-var secretKeys = map[string]bool{
-	"aws_access_key_id":     true,
-	"aws_secret_access_key": true,
-	"aws_session_token":     true,
-}
-
 func newProfileSetCmd(f *factory, runF func(context.Context, *profileSetOptions) error) *cobra.Command {
 	opts := &profileSetOptions{f: f}
 	c := &cobra.Command{
@@ -40,6 +32,9 @@ Only the lines of the keys you name change. Access keys are never set this way: 
 		ValidArgsFunction: completeProfiles(f),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Name, opts.Assign = args[0], args[1:]
+			if err := profiles.CheckProfileName(opts.Name); err != nil {
+				return usageErrorf(c, "%v", err)
+			}
 			if len(opts.Assign) == 0 && len(opts.Unset) == 0 {
 				return usageErrorf(c, "nothing to set: give KEY=VALUE settings or --unset KEY")
 			}
@@ -74,7 +69,7 @@ func runProfileSet(_ context.Context, opts *profileSetOptions) error {
 		assigns = append(assigns, kv{k, v})
 	}
 	for _, k := range opts.Unset {
-		if secretKeys[k] {
+		if profiles.IsCredentialKey(k) {
 			return fmt.Errorf("%s is not kept in ~/.aws/config by awskeep; use 'awskeep remove %s' or 'awskeep profile import %s'", k, opts.Name, opts.Name)
 		}
 	}
@@ -109,7 +104,7 @@ func checkProfileSetting(set *profiles.Set, profile, key, value string) error {
 	bad := func(why string) error {
 		return fmt.Errorf("%s=%q for profile %s: %s", key, value, profile, why)
 	}
-	if secretKeys[key] {
+	if profiles.IsCredentialKey(key) {
 		return bad("access keys never go on the command line (other users can read it); store them with 'awskeep add " + profile + "'")
 	}
 	if value == "" {

@@ -49,8 +49,9 @@ func newProfileShowCmd(f *factory, runF func(context.Context, *profileShowOption
 	c := &cobra.Command{
 		Use:   "show PROFILE",
 		Short: "Show how a profile resolves, hop by hop, and where each value came from",
-		Long: `Show the chain a profile resolves into: the profile holding the long-term key first,
-then each role assumed on the way, with every setting and the file and line it came from.`,
+		Long: `Show the chain a profile resolves into: its source first (the profile whose credentials
+the chain starts from, what they are and why the chain ends there), then each role
+assumed on the way, with every setting and the file and line it came from.`,
 		Example:           "  awskeep profile show prod-admin\n  awskeep profile show prod-admin --json",
 		Args:              exactArgs(1, "one profile name"),
 		ValidArgsFunction: completeProfiles(f),
@@ -71,14 +72,25 @@ func runProfileShow(_ context.Context, opts *profileShowOptions) error {
 	if err != nil {
 		return err
 	}
-	chain, err := set.Resolve(opts.Name)
+	// Resolve as the pipeline does, knowing which profiles have a stored
+	// key (item names only: no passphrase); without a keyring, the files alone.
+	keyring := true
+	var chain *profiles.Chain
+	if r, rerr := opts.f.resolver(); rerr == nil {
+		chain, err = r.Resolve(set, opts.Name)
+	} else {
+		opts.f.Log.Debug("profile show without the keyring", "err", rerr)
+		keyring = false
+		chain, err = set.Resolve(opts.Name)
+	}
 	if err != nil {
 		return err
 	}
 	home, _ := opts.f.HomeDir()
+	source := shownSource{Profile: chain.Source().Profile, Kind: sourceKindName(chain.SourceKind), Why: sourceWhy(chain, home, keyring)}
 	hops := make([]shownHop, 0, len(chain.Hops))
 	for i, hop := range chain.Hops {
-		h := shownHop{Profile: hop.Profile, Role: hopRole(i, hop), Values: map[string]shownValue{}}
+		h := shownHop{Profile: hop.Profile, Role: hopRole(i, hop, chain.SourceKind), Values: map[string]shownValue{}}
 		for key, v := range hop.Origins {
 			h.Values[key] = shownValue{Value: v.Text, File: shortPath(v.File, home), Line: v.Line}
 		}
@@ -91,11 +103,14 @@ func runProfileShow(_ context.Context, opts *profileShowOptions) error {
 	if opts.JSON {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"profile": opts.Name, "hops": hops})
+		return enc.Encode(map[string]any{"profile": opts.Name, "source": source, "hops": hops})
 	}
 	fmt.Fprintf(out, "%s resolves in %d hop%s:\n", opts.Name, len(hops), plural(len(hops)))
 	for i, h := range hops {
 		fmt.Fprintf(out, "%d. %s (%s)\n", i+1, h.Profile, h.Role)
+		if i == 0 {
+			fmt.Fprintf(out, "     why: %s\n", source.Why)
+		}
 		keys := make([]string, 0, len(h.Values))
 		for k := range h.Values {
 			keys = append(keys, k)
@@ -137,19 +152,74 @@ func showSSO(f *factory, s *profiles.SSO, home string) *shownSSO {
 	return out
 }
 
-func hopRole(i int, hop profiles.Hop) string {
+// shownSource is which hop a chain's credentials come from, and why.
+type shownSource struct {
+	Profile string `json:"profile"`
+	Kind    string `json:"kind"`
+	Why     string `json:"why"`
+}
+
+func sourceKindName(k profiles.SourceKind) string {
+	if k == profiles.SourceNone {
+		return "none"
+	}
+	return string(k)
+}
+
+func hopRole(i int, hop profiles.Hop, kind profiles.SourceKind) string {
+	if i == 0 {
+		role := map[profiles.SourceKind]string{
+			profiles.SourceNone:             "source: long-term key, none stored",
+			profiles.SourceStoredKey:        "source: stored key",
+			profiles.SourceStaticKey:        "source: plain-text key",
+			profiles.SourceProcess:          "source: another tool's credential_process",
+			profiles.SourceSSO:              "source: IAM Identity Center",
+			profiles.SourceCredentialSource: "source: credential_source",
+			profiles.SourceWebIdentity:      "source: web identity",
+		}[kind]
+		if role == "" {
+			role = "source: " + string(kind)
+		}
+		if hop.RoleARN != "" {
+			role += ", then assume role"
+		}
+		return role
+	}
 	switch {
-	case i == 0 && hop.SSO != nil:
-		return "IAM Identity Center"
-	case i == 0 && hop.RoleARN != "":
-		return "assume role from its own key"
-	case i == 0:
-		return "long-term key"
 	case hop.RoleARN != "":
 		return "assume role"
 	default:
 		return "uses the source's credentials"
 	}
+}
+
+// sourceWhy says why the chain's credentials come from its first hop.
+func sourceWhy(chain *profiles.Chain, home string, keyring bool) string {
+	src := chain.Source()
+	what := map[profiles.SourceKind]string{
+		profiles.SourceStoredKey:        "a key is stored for it",
+		profiles.SourceProcess:          "it has another tool's credential_process",
+		profiles.SourceSSO:              "it has IAM Identity Center settings",
+		profiles.SourceCredentialSource: "it assumes its role with credential_source = " + src.CredentialSource,
+		profiles.SourceWebIdentity:      "it assumes its role with web_identity_token_file",
+	}[chain.SourceKind]
+	switch chain.SourceKind {
+	case profiles.SourceStaticKey:
+		v := src.Origins["aws_access_key_id"]
+		what = fmt.Sprintf("it has a plain-text key (%s:%d), which awskeep does not use; move it into the keyring with 'awskeep profile import %s'", shortPath(v.File, home), v.Line, src.Profile)
+	case profiles.SourceNone:
+		what = fmt.Sprintf("nothing else gives it credentials, so awskeep needs a stored key for it: 'awskeep add %s'", src.Profile)
+		if !keyring {
+			what = "the keyring could not be opened, so stored keys were not considered"
+		}
+	}
+	if chain.EndsEarly {
+		return fmt.Sprintf("the chain stops at %s although it names a source_profile or role_arn: %s, and a profile reached through source_profile that holds credentials of its own is used as it is (as the AWS SDKs do)", src.Profile, what)
+	}
+	if len(chain.Hops) > 1 && chain.Hops[1].Profile == src.Profile {
+		return fmt.Sprintf("%s is its own source_profile: %s", src.Profile, what)
+	}
+	return fmt.Sprintf("%s is the end of the chain (no source_profile) and %s", src.Profile, what)
 }
 
 // shortPath shows files under the home directory as ~/..., as people write them.

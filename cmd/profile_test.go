@@ -3,6 +3,8 @@ package cmd
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/awskeep/awskeep/vault"
 )
 
 const threeHopConfig = `# work accounts
@@ -28,12 +30,36 @@ func TestProfileShowThreeHops(t *testing.T) {
 	}
 	mustContain(t, "output", te.stdout.String(),
 		"prod-admin resolves in 3 hops",
-		"1. base (long-term key)",
+		"1. base (source: long-term key, none stored)",
+		"why: base is the end of the chain (no source_profile) and nothing else gives it credentials, so awskeep needs a stored key for it: 'awskeep add base'",
 		"2. prod (assume role)",
 		"3. prod-admin (assume role)",
 		"arn:aws:iam::222222222222:role/admin",
 		"~/.aws/config:12",
 	)
+}
+
+// TestProfileShowSaysWhichHopIsTheSource: with a key stored for a profile
+// in the middle of the chain, profile show stops there and says why.
+func TestProfileShowSaysWhichHopIsTheSource(t *testing.T) {
+	te := newTestEnv(t)
+	te.writeFile(t, ".aws/config", threeHopConfig)
+	storeKey(t, te, vault.Key{Profile: "prod", AccessKeyID: "AKIAPRODPRODPRODPROD", SecretAccessKey: "prod-secret-0000000000000000000000000000"})
+	te.f.resetVault()
+	if code := te.run("profile", "show", "prod-admin", "--json"); code != 0 {
+		t.Fatalf("exit %d: %s", code, te.stderr)
+	}
+	var got struct {
+		Source struct{ Profile, Kind, Why string }
+		Hops   []struct{ Profile, Role string }
+	}
+	if err := json.Unmarshal(te.stdout.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Source.Profile != "prod" || got.Source.Kind != "stored key" || len(got.Hops) != 2 || got.Hops[0].Role != "source: stored key" {
+		t.Errorf("profile show = %+v, want prod's stored key as the source of 2 hops", got)
+	}
+	mustContain(t, "why", got.Source.Why, "stops at prod", "a key is stored for it", "as the AWS SDKs do")
 }
 
 func TestProfileShowCycle(t *testing.T) {
@@ -117,6 +143,11 @@ func TestProfileSetRejects(t *testing.T) {
 		want string
 	}{
 		{"secret on argv", []string{"prod", "aws_secret_access_key=abc"}, exitFailure, "never go on the command line"},
+		{"secret on argv, upper case", []string{"prod", "AWS_SECRET_ACCESS_KEY=abc"}, exitFailure, "never go on the command line"},
+		{"token on argv, mixed case", []string{"prod", "Aws_Security_Token=abc"}, exitFailure, "never go on the command line"},
+		{"unset a key id, upper case", []string{"prod", "--unset", "AWS_ACCESS_KEY_ID"}, exitFailure, "not kept in ~/.aws/config"},
+		{"empty profile name", []string{"", "region=eu-west-1"}, exitUsage, "invalid profile name"},
+		{"profile name with a slash", []string{"a/b", "region=eu-west-1"}, exitUsage, "invalid profile name"},
 		{"bad duration", []string{"prod", "duration_seconds=12"}, exitFailure, "900 to 43200"},
 		{"cycle", []string{"base", "source_profile=prod-admin"}, exitFailure, "cycle"},
 		{"missing source", []string{"prod", "source_profile=nope"}, exitFailure, "no such profile"},

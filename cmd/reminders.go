@@ -10,25 +10,14 @@ import (
 	"github.com/awskeep/awskeep/vault"
 )
 
-// rotationDue says whether key is older than its rotate_after (the source
-// profile's, else the target's, else AWSKEEP_ROTATE_AFTER, else 90 days).
+// rotationDue says whether key is older than its rotation age (profiles
+// owns the rule: rotate_after, AWSKEEP_ROTATE_AFTER, 90 days).
 func rotationDue(f *factory, key vault.KeyInfo, chain *profiles.Chain) (age time.Duration, due bool) {
-	limit := time.Duration(0)
-	if chain != nil {
-		if limit = chain.Source().RotateAfter; limit == 0 {
-			limit = chain.Target().RotateAfter
-		}
+	limit, err := profiles.RotateAfter(f.Getenv, chain)
+	if err != nil {
+		f.Log.Debug("ignoring "+profiles.RotateAfterEnv, "err", err)
 	}
-	if limit == 0 {
-		d, err := rotateAfterDefault(f)
-		if err != nil {
-			f.Log.Debug("ignoring AWSKEEP_ROTATE_AFTER", "err", err)
-			d = 90 * 24 * time.Hour
-		}
-		limit = d
-	}
-	age = f.Now().Sub(key.CreatedAt)
-	return age, !key.CreatedAt.IsZero() && age > limit
+	return profiles.RotationDue(key.CreatedAt, f.Now(), limit)
 }
 
 func reminderLine(key vault.KeyInfo, age time.Duration) string {

@@ -32,7 +32,7 @@ func TestProfileShowSSO(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, te.stderr)
 	}
 	mustContain(t, "output", te.stdout.String(),
-		"1. dev (IAM Identity Center)",
+		"1. dev (source: IAM Identity Center)",
 		"account 111111111111, role Developer, portal https://d-1234567890.awsapps.com/start (eu-west-1)",
 		"token file: ~/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json",
 		"2. admin (assume role)")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // ConfigSection is the config-file section of a profile: "default" for the
@@ -355,17 +356,30 @@ func (d *Document) reanalyze() {
 	}
 }
 
-// CheckProfileName reports (as *InvalidNameError) a name that cannot be a
-// profile: the CLI reads "[profile NAME]" as one word, and the file syntax
-// reserves [ ] # ; and line breaks.
+// ProfileNameRule says which names CheckProfileName accepts, for hints and docs.
+const ProfileNameRule = "letters, digits and . _ - @ + = ,"
+
+// CheckProfileName reports (as *InvalidNameError) a name awskeep will not
+// create a profile under (add, profile set): it must be non-empty and use
+// only ProfileNameRule's characters, which every AWS tool reads the same in
+// "[profile NAME]" and every keyring can hold. Profiles under other names
+// that are already in the files still work.
 func CheckProfileName(name string) error {
-	switch {
-	case name == "":
+	if name == "" {
 		return &InvalidNameError{Name: name, Msg: "it is empty"}
-	case strings.ContainsAny(name, " \t\v\f\r\n"):
-		return &InvalidNameError{Name: name, Msg: "it contains blanks"}
-	case strings.ContainsAny(name, "[]#;"):
-		return &InvalidNameError{Name: name, Msg: "it contains one of [ ] # ;"}
+	}
+	for _, r := range name {
+		if !profileNameRune(r) {
+			what := fmt.Sprintf("it contains %q", r)
+			if unicode.IsSpace(r) {
+				what = "it contains blanks"
+			}
+			return &InvalidNameError{Name: name, Msg: what}
+		}
 	}
 	return nil
+}
+
+func profileNameRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("._-@+=,", r)
 }

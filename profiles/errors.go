@@ -113,5 +113,5 @@ type InvalidNameError struct {
 }
 
 func (e *InvalidNameError) Error() string {
-	return fmt.Sprintf("invalid profile name %q: %s; use letters, digits and - _ . @ + characters", e.Name, e.Msg)
+	return fmt.Sprintf("invalid profile name %q: %s; a profile name uses %s", e.Name, e.Msg, ProfileNameRule)
 }

@@ -205,12 +205,12 @@ func TestParseAge(t *testing.T) {
 }
 
 func TestCheckProfileName(t *testing.T) {
-	for _, ok := range []string{"dev", "prod-eu_1", "a.b@c+d", "default"} {
+	for _, ok := range []string{"dev", "prod-eu_1", "a.b@c+d", "default", "x=y,z", "müller"} {
 		if err := CheckProfileName(ok); err != nil {
 			t.Errorf("CheckProfileName(%q) = %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"", "two words", "a]b", "a#b", "x\ny", "tab\tbed"} {
+	for _, bad := range []string{"", "two words", "a]b", "a#b", "x\ny", "tab\tbed", "a/b", "a:b", "a;b", "\x00"} {
 		var ie *InvalidNameError
 		if err := CheckProfileName(bad); !errors.As(err, &ie) || ie.Name != bad {
 			t.Errorf("CheckProfileName(%q) = %v, want *InvalidNameError", bad, err)
