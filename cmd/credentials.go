@@ -35,7 +35,7 @@ func (f *factory) resolver() (*sts.Resolver, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sts.Resolver{Store: store, Getenv: f.Getenv, MFA: f.mfaCode, Stderr: f.IO.ErrOut, Now: f.Now, Log: f.Log}, nil
+	return &sts.Resolver{Store: store, Getenv: f.Getenv, MFA: f.mfaCode, Stderr: f.IO.ErrOut, Now: f.Now, Log: f.Log, SSO: f.pipelineSSO}, nil
 }
 
 // resolveChain resolves profile the way the pipeline does (knowing which

@@ -62,6 +62,20 @@ func (f *factory) ssoSession(s *profiles.SSO, o ssoLoginOptions) (*sts.SSOSessio
 	return sess, nil
 }
 
+// pipelineSSO is the SSO session of a profile the credential pipeline
+// serves (exec, export, credential-process, exec --server): a login may
+// start only when there is a terminal to show it on, so credential-process
+// without one fails at once with the command to run, and the prompt goes
+// to the terminal only (the calling tool owns stderr).
+func (f *factory) pipelineSSO(s *profiles.SSO, profile string) (*sts.SSOSession, error) {
+	interactive := false
+	if tty, err := f.IO.openTTY(); err == nil {
+		tty.Close()
+		interactive = true
+	}
+	return f.ssoSession(s, ssoLoginOptions{interactive: interactive, profile: profile, ttyOnly: true})
+}
+
 // showSSOPrompt prints the login URL and, for the device flow, the user
 // code: the page's URL no longer carries the code, so without it the user
 // could not check what they approve.

@@ -92,6 +92,10 @@ type Resolver struct {
 	// Configure, when set, adjusts the client configuration of every call
 	// (tests: short backoffs).
 	Configure func(*ClientConfig)
+	// SSO builds the IAM Identity Center session of an SSO source profile
+	// (cmd decides where the token lives, whether a login may start and how
+	// it is shown); nil means SSO profiles cannot be used.
+	SSO func(s *profiles.SSO, profile string) (*SSOSession, error)
 
 	// CallerIdentity and AccessKeys check a key for CheckKey; nil means
 	// GetCallerIdentity and AccessKeys.
@@ -231,7 +235,7 @@ func (r *Resolver) source(chain *profiles.Chain) (*onceSource, error) {
 }
 
 func (r *Resolver) sourceEnv(chain *profiles.Chain) SourceEnv {
-	return SourceEnv{Store: r.Store, Config: r.clientConfig(chain), Getenv: r.getenv, Stderr: r.stderr(), Now: r.now, Log: r.log()}
+	return SourceEnv{Store: r.Store, Config: r.clientConfig(chain), Getenv: r.getenv, Stderr: r.stderr(), Now: r.now, Log: r.log(), SSO: r.SSO}
 }
 
 func (r *Resolver) engine(src *onceSource, id SourceIdentity, cfg ClientConfig) *engine {

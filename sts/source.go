@@ -67,6 +67,9 @@ type SourceEnv struct {
 	Stderr io.Writer
 	Now    func() time.Time
 	Log    *slog.Logger
+	// SSO builds the IAM Identity Center session of an SSO source (see
+	// Resolver.SSO); nil when there is none.
+	SSO func(s *profiles.SSO, profile string) (*SSOSession, error)
 }
 
 // A SourceStep builds the Source of a chain whose SourceKind it is

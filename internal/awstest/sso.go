@@ -179,7 +179,7 @@ func (f *SSOFake) Assign(t testing.TB, accountID, roleName string) string {
 	name := "AWSReservedSSO_" + roleName + "_" + hex.EncodeToString(random)
 	trust := policyDocument(statement{Effect: "Allow", Principal: map[string]any{"AWS": f.moto.AdminARN}, Action: []string{"sts:AssumeRole"}})
 	out, err := f.moto.IAM(Credentials{}).CreateRole(ctxFor(t), &iam.CreateRoleInput{
-		RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust), Path: aws.String("/aws-reserved/sso.amazonaws.com/"),
+		RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust),
 	})
 	if err != nil {
 		t.Fatalf("awstest: creating %s: %v", name, err)
