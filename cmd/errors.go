@@ -86,6 +86,7 @@ func explainers() []func(error) (explanation, bool) {
 		explainRotateError,
 		explainSSOError,
 		explainAWSError,
+		explainFileKeyringError,
 		explainLocalError,
 		explainProfileError,
 	}

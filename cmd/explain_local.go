@@ -18,7 +18,6 @@ func explainLocalError(err error) (explanation, bool) {
 	var backend *vault.BackendError
 	var locked *vault.LockedError
 	var collection *vault.CollectionNotFoundError
-	var needPass *needPassphraseError
 	var source *sts.CredentialProcessError
 	switch {
 	case errors.As(err, &source):
@@ -46,8 +45,6 @@ func explainLocalError(err error) (explanation, bool) {
 		return explanation{message: pass.Error(), code: exitFailure, hints: []string{
 			"The passphrase comes from AWSKEEP_FILE_PASSPHRASE or the terminal prompt; it must be the one the keyring was created with.",
 		}}, true
-	case errors.As(err, &needPass):
-		return explanation{message: needPass.Error(), code: exitFailure}, true
 	case errors.As(err, &collection):
 		return explanation{message: collection.Error(), code: exitFailure, hints: []string{
 			"Pick an existing collection with AWSKEEP_SECRET_SERVICE_COLLECTION, or create it in your keyring manager (Seahorse: File > New > Password Keyring).",

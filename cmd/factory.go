@@ -40,6 +40,12 @@ type factory struct {
 	openBrowser func(url string) error
 	// fileExists checks a path (/.dockerenv); nil is os.Stat.
 	fileExists func(path string) bool
+
+	// Passphrase asking of the file keyring (passphrase.go): whether one
+	// line of stdin may answer when there is no terminal, and whether a
+	// typed passphrase leaves the store unlocked (not for unlock itself).
+	passphraseFromStdin bool
+	noUnlockSideEffect  bool
 }
 
 func newSystemFactory() *factory {
@@ -91,16 +97,11 @@ func (f *factory) resetVault() {
 // than at start-up.
 func (f *factory) Vault() (*vault.Store, error) {
 	f.vaultOnce.Do(func() {
-		home, err := f.HomeDir()
+		cfg, err := f.vaultConfig()
 		if err != nil {
-			f.vaultErr = fmt.Errorf("finding the home directory: %w", err)
+			f.vaultErr = err
 			return
 		}
-		cfg := vault.ConfigFromEnv(f.Getenv, home)
-		if f.backend != "" {
-			cfg.Backend = f.backend
-		}
-		cfg.FilePassphrase = f.filePassphrase
 		f.Log.Debug("opening keyring", "backend", cfg.Backend)
 		f.store, f.vaultErr = f.openVault(cfg)
 		if f.vaultErr == nil {
@@ -110,30 +111,18 @@ func (f *factory) Vault() (*vault.Store, error) {
 	return f.store, f.vaultErr
 }
 
-// filePassphrase supplies the file backend's passphrase: the environment
-// first, then a hidden prompt on the terminal.
-func (f *factory) filePassphrase(prompt string) (vault.Secret, error) {
-	if p := f.Getenv("AWSKEEP_FILE_PASSPHRASE"); p != "" {
-		return vault.Secret(p), nil
-	}
-	tty, err := f.IO.openTTY()
+// vaultConfig is the keyring configuration from the environment and flags.
+func (f *factory) vaultConfig() (vault.Config, error) {
+	home, err := f.HomeDir()
 	if err != nil {
-		return "", &needPassphraseError{}
+		return vault.Config{}, fmt.Errorf("finding the home directory: %w", err)
 	}
-	defer tty.Close()
-	fmt.Fprint(tty, prompt)
-	p, err := readHidden(tty)
-	fmt.Fprintln(tty)
-	if err != nil {
-		return "", fmt.Errorf("reading the passphrase: %w", err)
+	cfg := vault.ConfigFromEnv(f.Getenv, home)
+	if f.backend != "" {
+		cfg.Backend = f.backend
 	}
-	return vault.Secret(p), nil
-}
-
-type needPassphraseError struct{}
-
-func (*needPassphraseError) Error() string {
-	return "the file keyring needs a passphrase and there is no terminal to ask for it; set AWSKEEP_FILE_PASSPHRASE"
+	cfg.FileAsk = f.fileAsk
+	return cfg, nil
 }
 
 // readHidden reads one line without echo when rw is a terminal.

@@ -1,10 +1,7 @@
 package vault
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,36 +9,36 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/99designs/keyring"
 )
 
-// fileBackend wraps keyring's file backend (JWE files, one per item) and adds
-// what it lacks:
-//   - a passphrase check: the first passphrase used on a directory is
-//     recorded by an encrypted marker item; any other passphrase is refused
-//     with WrongPassphraseError before it can read or write, so a store can
-//     never hold items under two passphrases;
-//   - one question per Store: the passphrase (or the failure to get it) is
-//     asked once and kept;
-//   - whole writes: keyring writes the file in place, so we let it write a
-//     temporary item and rename that over the real one;
-//   - listing and removing without the passphrase.
+// fileBackend is the file keyring: a directory in the awskeep-file-v2
+// format (filestore.go). It also reads a directory still in the JWE format
+// of 99designs/keyring, which earlier awskeep versions wrote, and converts
+// it on the first command that has the passphrase (fileconvert.go).
+//
+//   - Listing and removing items need neither passphrase nor key.
+//   - Reading and writing need the data key: from the kernel keyring when
+//     the store is unlocked (`awskeep unlock`), else from the passphrase,
+//     asked at most once per Store under a cross-process lock, so parallel
+//     callers on one terminal see one prompt: one asks, the others wait and
+//     find the key it unlocked.
 type fileBackend struct {
-	dir string
-	ask func(prompt string) (Secret, error)
+	dir   string
+	ask   func(PassphraseRequest) (PassphraseAnswer, error)
+	cache unlockCache
+	now   func() time.Time
 
-	mu      sync.Mutex
-	asked   bool
-	opened  keyring.Keyring // keyring file backend with the passphrase given
-	openErr error
-	// checked records the marker check, which writes need before anything;
-	// reads skip it (a wrong passphrase cannot decrypt an item anyway) and
-	// run it only to explain a failed decryption. That saves one key
-	// derivation on every cached credential-process call.
-	checked  bool
-	checkErr error
-	lister   keyring.Keyring // the same directory, without any passphrase
+	mu     sync.Mutex
+	tried  bool // key acquisition ran (successfully or not)
+	key    []byte
+	header *storeHeader
+	keyErr error
+	// unlockedUntil is when the cached key this Store uses expires (zero
+	// when the key came from a passphrase and was not cached).
+	unlockedUntil time.Time
 }
 
 const (
@@ -59,182 +56,259 @@ func openFile(cfg Config) (*fileBackend, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating %s: %w", dir, err)
 	}
-	lister, err := openKeyringFile(dir, func(string) (string, error) {
-		return "", errors.New("vault: listing must not need the passphrase")
-	})
-	if err != nil {
-		return nil, err
+	return &fileBackend{dir: dir, ask: cfg.fileAsker(), cache: newUnlockCache(), now: time.Now}, nil
+}
+
+// PassphraseRequest is what the file backend asks of whoever supplies its
+// passphrase (Config.FileAsk).
+type PassphraseRequest struct {
+	// Dir is the store; prompts should name it.
+	Dir string
+	// New means the store does not exist yet: the passphrase becomes its
+	// passphrase, so ask for it twice and refuse a mismatch.
+	New bool
+}
+
+// PassphraseAnswer is a passphrase and what to do with it.
+type PassphraseAnswer struct {
+	Passphrase Secret
+	// UnlockFor, when positive, keeps the store unlocked for that long once
+	// the passphrase opened it (the data key goes to the kernel keyring).
+	UnlockFor time.Duration
+	// Unlocked, if set, is called once after an UnlockFor attempt: with
+	// the time the unlock ends, or with the reason it failed (typically an
+	// *UnlockUnavailableError; the command goes on with the passphrase).
+	Unlocked func(until time.Time, err error)
+}
+
+// fileAsker is FileAsk, or FilePassphrase adapted to it.
+func (c Config) fileAsker() func(PassphraseRequest) (PassphraseAnswer, error) {
+	if c.FileAsk != nil {
+		return c.FileAsk
 	}
-	return &fileBackend{dir: dir, ask: cfg.FilePassphrase, lister: lister}, nil
+	if c.FilePassphrase == nil {
+		return nil
+	}
+	return func(req PassphraseRequest) (PassphraseAnswer, error) {
+		p, err := c.FilePassphrase(fmt.Sprintf("Passphrase for the awskeep file keyring in %s", req.Dir))
+		return PassphraseAnswer{Passphrase: p}, err
+	}
 }
 
-func openKeyringFile(dir string, pw keyring.PromptFunc) (keyring.Keyring, error) {
-	return keyring.Open(keyring.Config{
-		AllowedBackends:  []keyring.BackendType{keyring.FileBackend},
-		FileDir:          dir,
-		FilePasswordFunc: pw,
-	})
-}
-
-// unlocked returns the file keyring opened with the passphrase, asked once.
-func (f *fileBackend) unlocked() (keyring.Keyring, error) {
+// dataKey returns the store's data key and header, acquired once per Store.
+func (f *fileBackend) dataKey() ([]byte, *storeHeader, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if !f.asked {
-		f.asked = true
-		f.opened, f.openErr = f.unlock()
+	if !f.tried {
+		f.tried = true
+		f.key, f.header, f.keyErr = f.acquire(false, 0)
 	}
-	return f.opened, f.openErr
+	return f.key, f.header, f.keyErr
 }
 
-// verified returns the keyring once its passphrase has been checked against
-// the marker (checked once per Store).
-func (f *fileBackend) verified() (keyring.Keyring, error) {
-	ring, err := f.unlocked()
+// acquire gets the data key: from the unlock cache when the store is
+// unlocked (unless force), else from the passphrase under the store's
+// unlock lock. It creates the store when there is none and converts a JWE
+// store. With force it always asks, and caches the key for unlockFor.
+func (f *fileBackend) acquire(force bool, unlockFor time.Duration) ([]byte, *storeHeader, error) {
+	if !force {
+		if key, h, ok := f.fromCache(); ok {
+			return key, h, nil
+		}
+	}
+	// One asker at a time per store, across processes: the others wait here
+	// and then find the key the first one cached. The lock also bounds
+	// memory: one Argon2id derivation at a time.
+	failpoint("unlock-wait")
+	unlock, err := lockPath(context.Background(), f.dir, internalLockName("file-unlock"))
 	if err != nil {
-		return nil, err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.checked {
-		f.checked = true
-		f.checkErr = f.checkPassphrase(ring)
-	}
-	if f.checkErr != nil {
-		return nil, f.checkErr
-	}
-	return ring, nil
-}
-
-func (f *fileBackend) unlock() (keyring.Keyring, error) {
-	if f.ask == nil {
-		return nil, &BackendError{Backend: BackendFile, Err: errNoPassphraseSource,
-			Hint: "set AWSKEEP_FILE_PASSPHRASE or run awskeep on a terminal"}
-	}
-	pass, err := f.ask(fmt.Sprintf("Passphrase for the awskeep keyring in %s", f.dir))
-	if err != nil {
-		return nil, fmt.Errorf("getting the file keyring passphrase: %w", err)
-	}
-	if pass.IsZero() {
-		return nil, &BackendError{Backend: BackendFile, Err: errors.New("the passphrase is empty"),
-			Hint: "use a non-empty passphrase"}
-	}
-	return openKeyringFile(f.dir, keyring.FixedStringPrompt(pass.Reveal()))
-}
-
-// checkPassphrase compares the passphrase that ring holds with the marker,
-// writing the marker if this directory has none yet. It holds a lock so two
-// first runs with different passphrases cannot both write one.
-func (f *fileBackend) checkPassphrase(ring keyring.Keyring) error {
-	// The lock file lives in the store itself, so processes that disagree
-	// about LockDir still exclude each other here.
-	unlock, err := lockPath(context.Background(), f.dir, internalLockName("file-passphrase"))
-	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	defer unlock()
-
-	item, err := ring.Get(verifierName)
-	switch {
-	case err == nil:
-		if !bytes.Equal(item.Data, []byte(verifierText)) {
-			return &WrongPassphraseError{Dir: f.dir}
+	if !force {
+		if key, h, ok := f.fromCache(); ok {
+			return key, h, nil
 		}
-		return nil
-	case !errors.Is(err, keyring.ErrKeyNotFound):
-		return f.decryptError(err)
 	}
-	// No marker: a new store, or one written before markers existed. An
-	// existing item must open with this passphrase before we vouch for it.
-	names, err := f.Keys()
+	h, err := readHeader(f.dir)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	for _, n := range names {
-		if _, isKey := parseKeyItemName(n); !isKey {
-			if _, isSession := parseSessionItemName(n); !isSession {
-				continue
+	legacy := false
+	if h == nil || h.Converting {
+		legacy, err = f.hasLegacyItems()
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	if f.ask == nil {
+		return nil, nil, &BackendError{Backend: BackendFile, Err: errNoPassphraseSource,
+			Hint: "set AWSKEEP_FILE_PASSPHRASE or run awskeep on a terminal"}
+	}
+	answer, err := f.ask(PassphraseRequest{Dir: f.dir, New: h == nil && !legacy})
+	if err != nil {
+		return nil, nil, err
+	}
+	pass := answer.Passphrase
+	if pass.IsZero() {
+		return nil, nil, &BackendError{Backend: BackendFile, Err: errors.New("the passphrase is empty"),
+			Hint: "use a non-empty passphrase"}
+	}
+	var key []byte
+	switch {
+	case h == nil && !legacy:
+		if h, key, err = newHeader(pass, f.now()); err != nil {
+			return nil, nil, err
+		}
+		if err := writeHeader(f.dir, h); err != nil {
+			return nil, nil, fmt.Errorf("creating the file keyring in %s: %w", f.dir, err)
+		}
+	case h == nil:
+		if h, key, err = f.convert(pass); err != nil {
+			return nil, nil, err
+		}
+	default:
+		if key, err = h.unwrap(pass); err != nil {
+			if errors.Is(err, errWrongPassphrase) {
+				return nil, nil, &WrongPassphraseError{Dir: f.dir}
+			}
+			return nil, nil, &DamagedStoreError{Dir: f.dir, Err: err}
+		}
+		if h.Converting {
+			if err := f.finishConversion(h, key, pass); err != nil {
+				return nil, nil, err
 			}
 		}
-		if _, err := ring.Get(n); err != nil && !errors.Is(err, keyring.ErrKeyNotFound) {
-			return f.decryptError(err)
+	}
+	d := unlockFor
+	if !force {
+		d = answer.UnlockFor
+	}
+	if d > 0 {
+		until, err := f.cache.put(h.ID, key, d)
+		if err == nil {
+			f.unlockedUntil = until
 		}
-		break
+		if answer.Unlocked != nil && !force {
+			answer.Unlocked(until, err)
+		}
+		if force && err != nil {
+			return key, h, err
+		}
 	}
-	return f.set(ring, keyring.Item{Key: verifierName, Data: []byte(verifierText)})
+	return key, h, nil
 }
 
-// decryptError turns keyring's "aes.KeyUnwrap(): integrity check failed"
-// and its kin into words; file system errors stay what they are.
-func (f *fileBackend) decryptError(err error) error {
-	var pathErr *fs.PathError
-	if errors.As(err, &pathErr) {
-		return err
+// fromCache returns the data key when the store is unlocked.
+func (f *fileBackend) fromCache() ([]byte, *storeHeader, bool) {
+	h, err := readHeader(f.dir)
+	if err != nil || h == nil || h.Converting {
+		return nil, nil, false
 	}
-	return &WrongPassphraseError{Dir: f.dir}
+	key, until, err := f.cache.get(h.ID)
+	if err != nil || !h.checks(key) {
+		return nil, nil, false
+	}
+	f.unlockedUntil = until
+	return key, h, true
 }
 
-func (f *fileBackend) Get(key string) (keyring.Item, error) {
-	if _, err := os.Stat(filepath.Join(f.dir, key)); errors.Is(err, fs.ErrNotExist) {
-		return keyring.Item{}, keyring.ErrKeyNotFound // absent: no need to ask
+// names lists the items' file names: everything but dot files (header,
+// locks, temporary files) and directories.
+func (f *fileBackend) names() ([]string, error) {
+	entries, err := os.ReadDir(f.dir)
+	if err != nil {
+		return nil, err
 	}
-	ring, err := f.unlocked()
+	names := []string{}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") || e.IsDir() {
+			continue
+		}
+		names = append(names, e.Name())
+	}
+	return names, nil
+}
+
+func (f *fileBackend) path(name string) (string, error) {
+	if name == "" || strings.HasPrefix(name, ".") || strings.ContainsAny(name, `/\%`) || name != filepath.Base(name) {
+		return "", fmt.Errorf("vault: %q is not a file keyring item name", name)
+	}
+	return filepath.Join(f.dir, name), nil
+}
+
+func (f *fileBackend) Get(name string) (keyring.Item, error) {
+	p, err := f.path(name)
 	if err != nil {
 		return keyring.Item{}, err
 	}
-	item, err := ring.Get(key)
-	if err != nil {
-		if errors.Is(err, keyring.ErrKeyNotFound) {
-			return keyring.Item{}, err
-		}
-		var pathErr *fs.PathError
-		if errors.As(err, &pathErr) {
-			return keyring.Item{}, err
-		}
-		// Wrong passphrase, or a damaged item: the marker tells which.
-		if _, verr := f.verified(); verr != nil {
-			return keyring.Item{}, verr
-		}
-		return keyring.Item{}, &DamagedItemError{Name: key, Err: err}
+	data, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return keyring.Item{}, keyring.ErrKeyNotFound // absent: no need to ask
 	}
-	item.Key = key // it was written under a temporary name
-	return item, nil
+	if err != nil {
+		return keyring.Item{}, err
+	}
+	key, h, err := f.dataKey()
+	if err != nil {
+		return keyring.Item{}, err
+	}
+	if isJWEItem(data) {
+		// The conversion above turned every JWE item it could open into v2;
+		// this one was written meanwhile by an older awskeep, or is damaged.
+		if data, err = os.ReadFile(p); errors.Is(err, fs.ErrNotExist) {
+			return keyring.Item{}, keyring.ErrKeyNotFound
+		} else if err != nil {
+			return keyring.Item{}, err
+		}
+		if isJWEItem(data) {
+			return keyring.Item{}, &DamagedItemError{Name: name,
+				Err: errors.New("it is in the old JWE format and did not open with the store's passphrase")}
+		}
+	}
+	r, err := openItem(key, h.ID, name, data)
+	if err != nil {
+		return keyring.Item{}, &DamagedItemError{Name: name, Err: err}
+	}
+	return keyring.Item{Key: name, Data: r.Data, Label: r.Label, Description: r.Description}, nil
 }
 
-func (f *fileBackend) GetMetadata(key string) (keyring.Metadata, error) {
-	return f.lister.GetMetadata(key)
+func (f *fileBackend) GetMetadata(name string) (keyring.Metadata, error) {
+	p, err := f.path(name)
+	if err != nil {
+		return keyring.Metadata{}, err
+	}
+	fi, err := os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return keyring.Metadata{}, keyring.ErrKeyNotFound
+	}
+	if err != nil {
+		return keyring.Metadata{}, err
+	}
+	return keyring.Metadata{ModificationTime: fi.ModTime()}, nil
 }
 
 func (f *fileBackend) Set(item keyring.Item) error {
-	ring, err := f.verified()
+	if _, err := f.path(item.Key); err != nil {
+		return err
+	}
+	key, h, err := f.dataKey()
 	if err != nil {
 		return err
 	}
-	return f.set(ring, item)
+	sealed, err := sealItem(key, h.ID, item.Key, itemRecord{Data: item.Data, Label: item.Label, Description: item.Description})
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(f.dir, item.Key, sealed)
 }
 
-// set writes item whole: keyring writes it under a temporary name in the
-// same directory, and a rename puts it in place.
-func (f *fileBackend) set(ring keyring.Keyring, item keyring.Item) error {
-	var random [8]byte
-	if _, err := rand.Read(random[:]); err != nil {
+func (f *fileBackend) Remove(name string) error {
+	p, err := f.path(name)
+	if err != nil {
 		return err
 	}
-	tmp := tmpItemPrefix + hex.EncodeToString(random[:])
-	final := item.Key
-	item.Key = tmp
-	if err := ring.Set(item); err != nil {
-		return err
-	}
-	if err := os.Rename(filepath.Join(f.dir, tmp), filepath.Join(f.dir, final)); err != nil {
-		os.Remove(filepath.Join(f.dir, tmp))
-		return err
-	}
-	return nil
-}
-
-func (f *fileBackend) Remove(key string) error {
-	err := os.Remove(filepath.Join(f.dir, key))
+	err = os.Remove(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return keyring.ErrKeyNotFound
 	}
@@ -242,16 +316,4 @@ func (f *fileBackend) Remove(key string) error {
 }
 
 // Keys lists item names from file names; no passphrase needed.
-func (f *fileBackend) Keys() ([]string, error) {
-	all, err := f.lister.Keys()
-	if err != nil {
-		return nil, err
-	}
-	names := all[:0]
-	for _, n := range all {
-		if !strings.HasPrefix(n, ".") { // temporary items and our lock file
-			names = append(names, n)
-		}
-	}
-	return names, nil
-}
+func (f *fileBackend) Keys() ([]string, error) { return f.names() }

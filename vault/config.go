@@ -31,8 +31,13 @@ type Config struct {
 	// FileDir holds the file backend's encrypted items; default ~/.awskeep/keys.
 	FileDir string
 	// FilePassphrase supplies the file backend's passphrase. Open asks it at
-	// most once per Store, and only when an item must be read or written.
+	// most once per Store, and only when an item must be read or written
+	// while the store is locked. FileAsk, when set, is used instead.
 	FilePassphrase func(prompt string) (Secret, error)
+	// FileAsk supplies the file backend's passphrase with what the request
+	// is about (a new store needs it confirmed) and lets the answer unlock
+	// the store for a while. It is asked at most once per Store.
+	FileAsk func(PassphraseRequest) (PassphraseAnswer, error)
 	// PassDir is the password store; default PASSWORD_STORE_DIR or ~/.password-store.
 	PassDir string
 	// PassCmd is the pass program; default "pass".

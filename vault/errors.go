@@ -100,3 +100,16 @@ func (e *DamagedItemError) Error() string {
 }
 
 func (e *DamagedItemError) Unwrap() error { return e.Err }
+
+// DamagedStoreError says the file keyring's header cannot be used: it was
+// changed or truncated outside awskeep. Nothing in the store is touched.
+type DamagedStoreError struct {
+	Dir string
+	Err error
+}
+
+func (e *DamagedStoreError) Error() string {
+	return fmt.Sprintf("the awskeep file keyring in %s is damaged (%v); restore %s from a backup", e.Dir, e.Err, headerFile)
+}
+
+func (e *DamagedStoreError) Unwrap() error { return e.Err }

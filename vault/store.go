@@ -3,6 +3,7 @@ package vault
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -13,11 +14,12 @@ import (
 // Store is an opened keyring. Its methods are safe for concurrent use, and
 // parallel processes sharing one keyring do not corrupt it.
 type Store struct {
-	backend string
-	ring    keyring.Keyring
-	lockDir string
-	closer  func() error
-	skipped []*BackendError
+	backend  string
+	location string // where the items are, in words
+	ring     keyring.Keyring
+	lockDir  string
+	closer   func() error
+	skipped  []*BackendError
 }
 
 // Backend is the name of the backend in use, one of BackendNames.
@@ -125,7 +127,28 @@ func openNamed(name string, cfg Config) (*Store, error) {
 		}
 		return nil, &BackendError{Backend: name, Err: err}
 	}
-	return &Store{backend: name, ring: ring, lockDir: cfg.LockDir, closer: closer}, nil
+	return &Store{backend: name, location: location(name, cfg, ring), ring: ring, lockDir: cfg.LockDir, closer: closer}, nil
+}
+
+// location says where a backend keeps the items.
+func location(name string, cfg Config, ring keyring.Keyring) string {
+	switch name {
+	case BackendFile:
+		if fb, ok := ring.(*fileBackend); ok {
+			return fb.dir
+		}
+	case BackendSecretService:
+		return "Secret Service collection " + cfg.SecretServiceCollection
+	case BackendPass:
+		return filepath.Join(cfg.PassDir, cfg.PassPrefix)
+	case BackendKeyctl:
+		return "kernel keyring " + cfg.KeyctlKeyring + " in the " + cfg.KeyctlScope + " keyring"
+	case BackendKeychain:
+		return "default keychain, service awskeep"
+	case BackendWinCred:
+		return "Windows Credential Manager, targets awskeep*"
+	}
+	return ""
 }
 
 // openNative opens the OS keychain through keyring, whose openers for these

@@ -1,0 +1,48 @@
+package cmd
+
+import (
+	"errors"
+
+	"github.com/awskeep/awskeep/vault"
+)
+
+// explainFileKeyringError covers the file keyring's passphrase, its unlock
+// in the kernel keyring, and its header.
+func explainFileKeyringError(err error) (explanation, bool) {
+	var needPass *needPassphraseError
+	var mismatch *passphraseMismatchError
+	var unavailable *vault.UnlockUnavailableError
+	var damaged *vault.DamagedStoreError
+	switch {
+	case errors.As(err, &needPass):
+		return explanation{message: needPass.Error(), code: exitFailure, hints: []string{
+			"Run 'awskeep unlock' first: it asks the passphrase once and keeps the keyring unlocked for this",
+			"  login session (8h, or --for DURATION). For unattended jobs, set AWSKEEP_FILE_PASSPHRASE.",
+		}}, true
+	case errors.As(err, &mismatch):
+		return explanation{message: mismatch.Error(), code: exitFailure, hints: []string{
+			"Run the command again and type the same passphrase twice.",
+		}}, true
+	case errors.As(err, &unavailable):
+		return explanation{message: unavailable.Error(), code: exitFailure, hints: []string{
+			"Commands still work: each one asks for the passphrase (or reads AWSKEEP_FILE_PASSPHRASE).",
+			"In a container, the kernel keyring is blocked by Docker's default seccomp profile; see docs/backends.md.",
+		}}, true
+	case errors.As(err, &damaged):
+		return explanation{message: damaged.Error(), code: exitFailure}, true
+	case errors.Is(err, vault.ErrNotFileBackend):
+		var be *vault.BackendError
+		backend := "this"
+		if errors.As(err, &be) {
+			backend = "the " + be.Backend
+		}
+		return explanation{message: "only the file keyring has a passphrase; " + backend + " keyring is unlocked by its own means", code: exitFailure, hints: []string{
+			"Pick the file keyring with --backend file or AWSKEEP_BACKEND=file; 'awskeep keyring status' shows which one is in use.",
+		}}, true
+	case errors.Is(err, vault.ErrNoFileStore):
+		return explanation{message: err.Error(), code: exitFailure, hints: []string{
+			"'awskeep unlock' or the first 'awskeep add' creates it with the passphrase you choose.",
+		}}, true
+	}
+	return explanation{}, false
+}
