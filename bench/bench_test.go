@@ -28,10 +28,15 @@ import (
 
 var (
 	bin         string // awskeep, built without -race
+	binJWE      string // awskeep at jweBaselineRef, the last with the JWE file keyring
 	catfile     string
 	catfileHTTP string
 	moto        *awstest.Moto
 )
+
+// jweBaselineRef is the last commit whose file keyring is 99designs/keyring's
+// JWE format (a PBKDF2 derivation per item read), built to compare against.
+const jweBaselineRef = "efd37d7"
 
 func TestMain(m *testing.M) {
 	flag.Parse()
@@ -55,6 +60,11 @@ func setupAndRun(m *testing.M) int {
 			return 1
 		}
 	}
+	binJWE = filepath.Join(dir, "awskeep-jwe")
+	if err := buildAtRef(jweBaselineRef, filepath.Join(dir, "src-jwe"), binJWE); err != nil {
+		fmt.Fprintf(os.Stderr, "building awskeep at %s: %v\n", jweBaselineRef, err)
+		return 1
+	}
 	var stop func()
 	moto, stop, err = awstest.StartForMain()
 	if err != nil {
@@ -65,8 +75,31 @@ func setupAndRun(m *testing.M) int {
 	return m.Run()
 }
 
+// buildAtRef builds awskeep as it was at ref (from this repository's history).
+func buildAtRef(ref, src, out string) error {
+	if err := os.MkdirAll(src, 0o700); err != nil {
+		return err
+	}
+	archive := exec.Command("sh", "-c", `git -C .. archive "$0" | tar -x -C "$1"`, ref, src)
+	if b, err := archive.CombinedOutput(); err != nil {
+		return fmt.Errorf("git archive: %v\n%s", err, b)
+	}
+	build := exec.Command("go", "build", "-o", out, ".")
+	build.Dir = src
+	if b, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, b)
+	}
+	return nil
+}
+
 // home prepares a HOME with the admin key stored as profile "bench" on backend.
 func home(b *testing.B, backend string) []string {
+	b.Helper()
+	return homeWith(b, bin, backend)
+}
+
+// homeWith is home with the key added by the awskeep binary addBin.
+func homeWith(b *testing.B, addBin, backend string) []string {
 	b.Helper()
 	h := b.TempDir()
 	env := []string{
@@ -84,8 +117,19 @@ func home(b *testing.B, backend string) []string {
 	case "keyctl":
 		env = append(env, keyringtest.Keyctl(b)...)
 	}
-	run(b, env, moto.Admin.AccessKeyID+"\n"+moto.Admin.SecretAccessKey+"\n", bin, "add", "bench", "--no-verify")
+	run(b, env, moto.Admin.AccessKeyID+"\n"+moto.Admin.SecretAccessKey+"\n", addBin, "add", "bench", "--no-verify")
 	return env
+}
+
+// withoutPassphrase drops AWSKEEP_FILE_PASSPHRASE from env.
+func withoutPassphrase(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "AWSKEEP_FILE_PASSPHRASE=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // run runs argv to completion.
@@ -144,6 +188,31 @@ func BenchmarkCredentialProcessWarm(b *testing.B) {
 			timeProcesses(b, env, bin, "credential-process", "bench")
 		})
 	}
+	// The file keyring unlocked (`awskeep unlock`): no passphrase, no derivation.
+	b.Run("file-unlocked", func(b *testing.B) {
+		env := home(b, "file")
+		run(b, env, "", bin, "unlock", "--for", "1h")
+		b.Cleanup(func() { run(b, env, "", bin, "lock") })
+		env = withoutPassphrase(env)
+		run(b, env, "", bin, "credential-process", "bench")
+		timeProcesses(b, env, bin, "credential-process", "bench")
+	})
+	// Today's format before v2: the JWE file keyring with the passphrase in
+	// the environment, as awskeep at jweBaselineRef reads it.
+	b.Run("file-jwe-before-v2", func(b *testing.B) {
+		env := homeWith(b, binJWE, "file")
+		run(b, env, "", binJWE, "credential-process", "bench")
+		timeProcesses(b, env, binJWE, "credential-process", "bench")
+	})
+}
+
+// BenchmarkFileUnlock is the cost of one `awskeep unlock` of a v2 file
+// keyring: one Argon2id derivation (64 MiB, 3 passes, 4 lanes) and a kernel
+// keyring write, in a whole process.
+func BenchmarkFileUnlock(b *testing.B) {
+	env := home(b, "file")
+	b.Cleanup(func() { run(b, env, "", bin, "lock") })
+	timeProcesses(b, env, bin, "unlock", "--for", "1h")
 }
 
 // BenchmarkList20 times `awskeep list` with 20 profiles, each with a stored

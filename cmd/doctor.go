@@ -39,6 +39,7 @@ type profileReport struct {
 
 type doctorReport struct {
 	Backend  string          `json:"backend"`
+	Keyring  []checkResult   `json:"keyring,omitempty"` // doctor_filekeyring.go
 	Profiles []profileReport `json:"profiles"`
 	Problems int             `json:"problems"`
 }
@@ -101,6 +102,7 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 	}
 	r.CallerIdentity, r.AccessKeys = opts.identity, opts.accessKeys
 	report := doctorReport{Backend: store.Backend()}
+	addFileKeyringChecks(&report, store, f.Now())
 	verdicts := map[string]*keyVerdict{}
 	rejected := false
 	for _, name := range names {
@@ -237,6 +239,7 @@ func keyInfoOf(k vault.Key) vault.KeyInfo {
 
 func printDoctor(w io.Writer, r doctorReport) {
 	fmt.Fprintf(w, "Keyring backend: %s\n", r.Backend)
+	printFileKeyringChecks(w, r)
 	for _, p := range r.Profiles {
 		fmt.Fprintf(w, "\n%s\n", p.Profile)
 		for _, c := range p.Checks {
