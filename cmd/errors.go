@@ -67,7 +67,16 @@ func explain(err error) explanation {
 		return explanation{message: ue.msg, hints: []string{fmt.Sprintf("Run '%s --help' for usage.", ue.cmdPath)}, code: exitUsage}
 	}
 	if strings.HasPrefix(err.Error(), "unknown command ") {
-		return explanation{message: err.Error(), hints: []string{"Run 'awskeep --help' for the list of commands."}, code: exitUsage}
+		// cobra's own, for the root: "unknown command X for awskeep\n\nDid you mean this?\n\tlist\n"
+		msg, more, _ := strings.Cut(err.Error(), "\n")
+		var names []string
+		for _, f := range strings.Fields(strings.TrimPrefix(strings.TrimSpace(more), "Did you mean this?")) {
+			names = append(names, "'awskeep "+f+"'")
+		}
+		if len(names) > 0 {
+			msg += "; did you mean " + strings.Join(names, " or ") + "?"
+		}
+		return explanation{message: msg, hints: []string{"Run 'awskeep --help' for the list of commands."}, code: exitUsage}
 	}
 	for _, explainer := range explainers() {
 		if e, ok := explainer(err); ok {
@@ -83,6 +92,7 @@ func explain(err error) explanation {
 // (A function, not a variable: the explainers call explain themselves.)
 func explainers() []func(error) (explanation, bool) {
 	return []func(error) (explanation, bool){
+		explainCommandStartError,
 		explainRotateError,
 		explainSSOError,
 		explainAWSError,
@@ -96,7 +106,7 @@ func explainers() []func(error) (explanation, bool) {
 func exactArgs(n int, names string) cobra.PositionalArgs {
 	return func(c *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usageErrorf(c, "%s takes %s (got %d arguments)", c.CommandPath(), names, len(args))
+			return usageErrorf(c, "%s takes %s (got %d argument%s)", c.CommandPath(), names, len(args), plural(len(args)))
 		}
 		return nil
 	}
@@ -105,7 +115,7 @@ func exactArgs(n int, names string) cobra.PositionalArgs {
 func maxArgs(n int, names string) cobra.PositionalArgs {
 	return func(c *cobra.Command, args []string) error {
 		if len(args) > n {
-			return usageErrorf(c, "%s takes at most %s (got %d arguments)", c.CommandPath(), names, len(args))
+			return usageErrorf(c, "%s takes at most %s (got %d argument%s)", c.CommandPath(), names, len(args), plural(len(args)))
 		}
 		return nil
 	}

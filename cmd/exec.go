@@ -100,7 +100,7 @@ func runExec(ctx context.Context, opts *execOptions) error {
 	}
 	path, err := exec.LookPath(command[0])
 	if err != nil {
-		return fmt.Errorf("cannot run %s: %w", command[0], err)
+		return &commandStartError{name: command[0], err: err}
 	}
 	if opts.Server {
 		return runExecServer(ctx, opts, path, command)
@@ -135,7 +135,7 @@ func runExec(ctx context.Context, opts *execOptions) error {
 	if opts.replaceProcess != nil {
 		err := opts.replaceProcess(path, command, env)
 		if !errors.Is(err, errCannotReplace) {
-			return fmt.Errorf("running %s: %w", command[0], err)
+			return &commandStartError{name: command[0], err: err}
 		}
 	}
 	return runChild(ctx, path, command, env, f)
@@ -208,7 +208,7 @@ func runChild(ctx context.Context, path string, argv, env []string, f *factory) 
 	signal.Notify(sigs, forwardedSignals...)
 	defer signal.Stop(sigs)
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("running %s: %w", argv[0], err)
+		return &commandStartError{name: argv[0], err: err}
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -27,4 +28,23 @@ func TestChildEnv(t *testing.T) {
 			}
 		})
 	}
+}
+
+// exec exits as a shell would when the command cannot start: 127 for a
+// command that is not there, 126 for one that is not executable.
+func TestExecCommandNotFoundOrNotExecutable(t *testing.T) {
+	te := newTestEnv(t)
+	te.writeFile(t, ".aws/config", "[profile p]\nregion = us-east-1\n")
+	if code := te.run("exec", "p", "--", "awskeep-no-such-command-xyz"); code != 127 {
+		t.Errorf("missing command: exit %d, want 127\n%s", code, te.stderr)
+	}
+	mustContain(t, "stderr", te.stderr.String(), "awskeep-no-such-command-xyz: command not found")
+
+	te = newTestEnv(t)
+	te.writeFile(t, ".aws/config", "[profile p]\nregion = us-east-1\n")
+	te.writeFile(t, "script", "echo hi\n") // 0600: not executable
+	if code := te.run("exec", "p", "--", filepath.Join(te.home, "script")); code != 126 {
+		t.Errorf("not executable: exit %d, want 126\n%s", code, te.stderr)
+	}
+	mustContain(t, "stderr", te.stderr.String(), "cannot execute it (permission denied)", "chmod +x")
 }

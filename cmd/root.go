@@ -65,5 +65,6 @@ helper for the AWS CLI and SDKs.`,
 		newVersionCmd(f),
 	)
 	describeCompletionCmd(root)
+	guardCommandGroups(root)
 	return root
 }
