@@ -16,6 +16,9 @@ type ioStreams struct {
 
 	// stdinIsTerminal reports whether In is an interactive terminal.
 	stdinIsTerminal func() bool
+	// stderrIsTerminal reports whether ErrOut is a terminal, where progress
+	// and status lines may go. nil means no.
+	stderrIsTerminal func() bool
 	// openTTY opens the controlling terminal for prompts. Prompts go there, not
 	// to stdout, so they work under credential_process where stdout belongs to
 	// the caller. It fails on a machine with no terminal.
@@ -24,10 +27,11 @@ type ioStreams struct {
 
 func systemStreams() *ioStreams {
 	return &ioStreams{
-		In:              os.Stdin,
-		Out:             os.Stdout,
-		ErrOut:          os.Stderr,
-		stdinIsTerminal: func() bool { return term.IsTerminal(int(os.Stdin.Fd())) },
+		In:               os.Stdin,
+		Out:              os.Stdout,
+		ErrOut:           os.Stderr,
+		stdinIsTerminal:  func() bool { return term.IsTerminal(int(os.Stdin.Fd())) },
+		stderrIsTerminal: func() bool { return term.IsTerminal(int(os.Stderr.Fd())) },
 		openTTY: func() (io.ReadWriteCloser, error) {
 			return os.OpenFile("/dev/tty", os.O_RDWR, 0)
 		},
