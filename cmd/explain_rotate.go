@@ -14,7 +14,6 @@ func explainRotateError(err error) (explanation, bool) {
 	var full *sts.KeySlotsFullError
 	var notUser *sts.NotAUserKeyError
 	var source *rotateSourceError
-	var injected *injectedFailureError
 	switch {
 	case errors.As(err, &rotErr):
 		return explainStoppedRotation(rotErr), true
@@ -28,8 +27,6 @@ func explainRotateError(err error) (explanation, bool) {
 		return explanation{message: source.Error(), code: exitFailure, hints: []string{
 			fmt.Sprintf("Rotate that key: awskeep rotate %s", source.source),
 		}}, true
-	case errors.As(err, &injected):
-		return explanation{message: injected.Error(), code: exitFailure}, true
 	}
 	return explanation{}, false
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/awskeep/awskeep/profiles"
@@ -15,24 +13,14 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Test-only fault injection for the end-to-end tests, which run the built
-// binary and so can reach it only through the environment. Each can only
-// make a rotation stop early, at a point where a crash could stop it too;
-// the journal is built for exactly that, so shipping them weakens nothing.
-const (
-	// envRotateFailAfter=<step> fails the rotation right after <step>.
-	envRotateFailAfter = "AWSKEEP_TEST_ROTATE_FAIL_AFTER"
-	// envRotateHangAfter=<step> blocks right after <step>, having said so
-	// on stderr, until the process is killed.
-	envRotateHangAfter = "AWSKEEP_TEST_ROTATE_HANG_AFTER"
-)
-
 type rotateOptions struct {
 	f        *factory
 	Profile  string
 	MFAToken string
 
-	// afterStep is the fault-injection hook; nil reads the test variables.
+	// afterStep is the fault-injection hook of tests; nil takes the one
+	// of a binary built for the end-to-end tests (rotate_testhooks.go), in
+	// the shipped binary none.
 	afterStep func(sts.RotateStep) error
 	// verifyTimeout and verifyDelay bound the wait for a new key to
 	// propagate; zero takes sts's defaults.
@@ -197,48 +185,6 @@ func userLabel(userName string) string {
 		return "the root user"
 	}
 	return "IAM user " + userName
-}
-
-// rotateTestHook builds the fault-injection hook from the test variables.
-func rotateTestHook(ctx context.Context, f *factory) (func(sts.RotateStep) error, error) {
-	failAfter, hangAfter := f.Getenv(envRotateFailAfter), f.Getenv(envRotateHangAfter)
-	if failAfter == "" && hangAfter == "" {
-		return nil, nil
-	}
-	for name, v := range map[string]string{envRotateFailAfter: failAfter, envRotateHangAfter: hangAfter} {
-		if v != "" && !slices.Contains(sts.RotateSteps, sts.RotateStep(v)) {
-			return nil, fmt.Errorf("%s=%q is not a rotation step (one of %s)", name, v, stepNames())
-		}
-	}
-	return func(step sts.RotateStep) error {
-		switch string(step) {
-		case failAfter:
-			return &injectedFailureError{step: step, variable: envRotateFailAfter}
-		case hangAfter:
-			fmt.Fprintf(f.IO.ErrOut, "awskeep: %s: holding after step %s until killed\n", envRotateHangAfter, step)
-			<-ctx.Done()
-			return ctx.Err()
-		}
-		return nil
-	}, nil
-}
-
-func stepNames() string {
-	names := make([]string, len(sts.RotateSteps))
-	for i, s := range sts.RotateSteps {
-		names[i] = string(s)
-	}
-	return strings.Join(names, ", ")
-}
-
-// injectedFailureError: a test variable stopped the rotation.
-type injectedFailureError struct {
-	step     sts.RotateStep
-	variable string
-}
-
-func (e *injectedFailureError) Error() string {
-	return fmt.Sprintf("failure injected after step %s by %s (a test hook)", e.step, e.variable)
 }
 
 // rotateSourceError: the profile gets its key from another profile, whose

@@ -13,9 +13,17 @@ import (
 
 // runRotateCmd runs `awskeep rotate args...` on te's factory.
 func (te *testEnv) runRotateCmd(args ...string) int {
+	return te.runRotateWith(nil, args...)
+}
+
+// runRotateWith is runRotateCmd with the options' afterStep hook set.
+func (te *testEnv) runRotateWith(afterStep func(sts.RotateStep) error, args ...string) int {
 	te.stdout.Reset()
 	te.stderr.Reset()
-	c := newRotateCmd(te.f, nil)
+	c := newRotateCmd(te.f, func(ctx context.Context, o *rotateOptions) error {
+		o.afterStep = afterStep
+		return runRotate(ctx, o)
+	})
 	c.SetArgs(args)
 	c.SetOut(te.stdout)
 	c.SetErr(te.stderr)
@@ -106,13 +114,17 @@ func TestRotateCommand(t *testing.T) {
 
 	t.Run("resumes after an injected failure", func(t *testing.T) {
 		te, u := rotateEnv(t, moto)
-		te.env[envRotateFailAfter] = string(sts.RotateVerified)
-		if code := te.runRotateCmd("work"); code != exitFailure {
+		failAfterVerified := func(s sts.RotateStep) error {
+			if s == sts.RotateVerified {
+				return errors.New("failure injected after step verified")
+			}
+			return nil
+		}
+		if code := te.runRotateWith(failAfterVerified, "work"); code != exitFailure {
 			t.Fatalf("exit %d: %s", code, te.stderr)
 		}
 		mustContain(t, "stderr", te.stderr.String(), `stopped after step "verified"`,
 			"Profile work holds key "+sts.MaskKeyID(u.Key.AccessKeyID), "run 'awskeep rotate work' again")
-		delete(te.env, envRotateFailAfter)
 		if code := te.runRotateCmd("work"); code != 0 {
 			t.Fatalf("exit %d: %s", code, te.stderr)
 		}
@@ -143,7 +155,6 @@ func TestRotateCommand(t *testing.T) {
 		}{
 			{"role profile", nil, []string{"admin"}, []string{"gets its key from profile work", "awskeep rotate work"}},
 			{"no key", nil, []string{"nokey"}, []string{"nokey"}},
-			{"bad test step", map[string]string{envRotateFailAfter: "nope"}, []string{"work"}, []string{"not a rotation step"}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

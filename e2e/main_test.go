@@ -35,8 +35,9 @@ func runMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	awskeepBin = filepath.Join(dir, "awskeep")
-	// awskeep_testhooks: a cheap key derivation for new file keyrings and
-	// the pause points of the crash tests (vault/testhooks_on.go).
+	// awskeep_testhooks: a cheap key derivation for new file keyrings, the
+	// pause points of the crash tests (vault/testhooks_on.go) and rotate's
+	// fault injection (cmd/rotate_testhooks.go); the shipped binary has none.
 	build := exec.Command("go", "build", "-race", "-tags", "awskeep_testhooks", "-o", awskeepBin, "..")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
