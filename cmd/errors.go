@@ -95,6 +95,7 @@ func explainers() []func(error) (explanation, bool) {
 		explainCommandStartError,
 		explainRotateError,
 		explainSSOError,
+		explainSourceError,
 		explainAWSError,
 		explainFileKeyringError,
 		explainLocalError,

@@ -68,7 +68,11 @@ func (e *engine) plan(chain *profiles.Chain, opts Options) (*step, error) {
 	keyID := cacheID("key", e.id.CacheKey, e.config.region(), e.config.STSEndpoint)
 
 	var roles []int // indexes of the hops that assume a role
-	for i := 0; i < len(hops); i++ {
+	first := 0
+	if e.id.AssumesSourceRole {
+		first = 1 // the source assumed hop 0's role itself
+	}
+	for i := first; i < len(hops); i++ {
 		if hops[i].RoleARN != "" {
 			roles = append(roles, i)
 		}

@@ -432,7 +432,8 @@ func TestParallelCallersShareOneCall(t *testing.T) {
 func TestUnsupportedChains(t *testing.T) {
 	f := newSessionFake(t)
 	p := fakeProvider(f, nil, nil)
-	for _, chain := range []*profiles.Chain{nil, {}, chainOf(profiles.Hop{Profile: "ec2", RoleARN: "arn:aws:iam::1:role/x", CredentialSource: "Ec2InstanceMetadata"})} {
+	// (credential_source chains are served now: source_credsource_test.go.)
+	for _, chain := range []*profiles.Chain{nil, {}} {
 		var unsupported *UnsupportedChainError
 		if _, err := p.Retrieve(context.Background(), chain, Options{}); !errors.As(err, &unsupported) {
 			t.Errorf("chain %+v: err = %v, want *UnsupportedChainError", chain, err)

@@ -44,6 +44,10 @@ type SourceIdentity struct {
 	// Key is a stored key's facts (age, for rotation reminders); nil for
 	// other sources.
 	Key *vault.KeyInfo
+	// AssumesSourceRole is true when the source's credentials are already
+	// the role of the chain's first hop (web identity assumes it with
+	// AssumeRoleWithWebIdentity), so the plan does not assume it again.
+	AssumesSourceRole bool
 }
 
 // SourceCredentials are a source's credentials.

@@ -90,51 +90,9 @@ func (s *SSOSession) roleCacheID(accountID, roleName string) string {
 // fresh cached credentials are used; otherwise one caller at a time asks
 // the portal, and those who waited take its result.
 func (s *SSOSession) CachedRoleCredentials(ctx context.Context, cache SessionCache, accountID, roleName string, refresh bool) (Credentials, error) {
-	if cache == nil {
-		return s.RoleCredentials(ctx, accountID, roleName)
-	}
-	id := s.roleCacheID(accountID, roleName)
-	source := SSOSourceID(s.SSO)
-	log := s.log().With("profile", s.Profile, "call", "sso:GetRoleCredentials", "cache_id", id)
-	fresh := func() (vault.Session, bool) {
-		sess, err := cache.Session(id)
-		if err != nil || sess.SourceKeyID != source || sess.AccessKeyID == "" {
-			return vault.Session{}, false
-		}
-		left := sess.Expiration.Sub(s.now())
-		return sess, left >= refreshBefore
-	}
-	var before vault.Session
-	if refresh {
-		before, _ = fresh()
-	} else if sess, ok := fresh(); ok {
-		log.Debug("cache hit", "expires", sess.Expiration)
-		return credentialsFromSSOCache(sess), nil
-	}
-	unlock, err := cache.Lock(ctx, "session-"+id)
-	if err != nil {
-		return Credentials{}, fmt.Errorf("waiting for the session cache lock of profile %q: %w", s.Profile, err)
-	}
-	defer unlock()
-	if sess, ok := fresh(); ok && (!refresh || sess.AccessKeyID != before.AccessKeyID) {
-		log.Debug("cache hit after waiting", "expires", sess.Expiration)
-		return credentialsFromSSOCache(sess), nil
-	}
-	creds, err := s.RoleCredentials(ctx, accountID, roleName)
-	if err != nil {
-		return Credentials{}, err
-	}
-	err = cache.PutSession(vault.Session{ID: id, Profile: s.Profile, SourceKeyID: source,
-		AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, SessionToken: creds.SessionToken, Expiration: creds.Expiration})
-	if err != nil {
-		log.Warn("could not cache the session", "err", err)
-	}
-	return creds, nil
-}
-
-func credentialsFromSSOCache(sess vault.Session) Credentials {
-	c := credentialsFromCache(sess)
-	return c
+	e := sourceCacheEntry{id: s.roleCacheID(accountID, roleName), profile: s.Profile, sourceID: SSOSourceID(s.SSO)}
+	return cachedCredentials(ctx, cache, s.log().With("call", "sso:GetRoleCredentials"), s.now, e, refresh,
+		func(ctx context.Context) (Credentials, error) { return s.RoleCredentials(ctx, accountID, roleName) })
 }
 
 // Logout ends the session at the portal (when the token is still good)
