@@ -41,6 +41,7 @@ type profileReport struct {
 type doctorReport struct {
 	Backend  string          `json:"backend"`
 	Keyring  []checkResult   `json:"keyring,omitempty"` // doctor_filekeyring.go
+	Files    []checkResult   `json:"files"`             // lines the AWS CLI and the Go SDK read differently
 	Profiles []profileReport `json:"profiles"`
 	Problems int             `json:"problems"`
 }
@@ -53,7 +54,8 @@ func newDoctorCmd(f *factory, runF func(context.Context, *doctorOptions) error) 
 		Long: `Check every profile (or one): that its configuration resolves, that its key is stored,
 how old the key is, whether AWS still accepts it (one GetCallerIdentity per key), its
 IAM status and last use when the key may read them, root-account keys, and plain-text
-keys left in ~/.aws/credentials. Each problem comes with what to do about it.
+keys left in ~/.aws/credentials, and the lines of the config files that the AWS CLI and
+the Go SDK read differently. Each problem comes with what to do about it.
 
 Exit status: 0 when all is well, 1 when something needs attention, 3 when AWS rejected
 a stored key.`,
@@ -129,6 +131,8 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 	r.CallerIdentity, r.AccessKeys = opts.identity, opts.accessKeys
 	report := doctorReport{Backend: store.Backend(), Profiles: []profileReport{}}
 	addFileKeyringChecks(&report, store, f.Now())
+	report.Files = sdkDifferenceChecks(set, f)
+	report.Problems += len(report.Files)
 	run := &doctorRun{opts: opts, set: set, store: store, r: r,
 		slots: make(chan struct{}, doctorParallel), verdicts: map[string]*keyVerdict{}}
 
@@ -326,17 +330,38 @@ func keyInfoOf(k vault.Key) vault.KeyInfo {
 func printDoctorHeader(w io.Writer, r doctorReport) {
 	fmt.Fprintf(w, "Keyring backend: %s\n", r.Backend)
 	printFileKeyringChecks(w, r)
+	if len(r.Files) > 0 {
+		fmt.Fprintf(w, "\nAWS config files\n")
+		printChecks(w, r.Files)
+	}
 }
 
-func printProfileReport(w io.Writer, p profileReport) {
-	fmt.Fprintf(w, "\n%s\n", p.Profile)
-	for _, c := range p.Checks {
+// sdkDifferenceChecks are the lines the AWS CLI and the Go SDK (terraform,
+// most Go tools) read differently, with the fix.
+func sdkDifferenceChecks(set *profiles.Set, f *factory) []checkResult {
+	home, _ := f.HomeDir()
+	out := []checkResult{}
+	for _, d := range set.SDKDifferences() {
+		out = append(out, checkResult{Check: "AWS CLI and Go SDK disagree", Status: "warn",
+			Message: fmt.Sprintf("%s line %d: the AWS CLI reads %s; the Go SDK and terraform read %s", shortPath(d.File, home), d.Line, d.CLI, d.GoSDK),
+			Hints:   []string{upperFirst(d.Fix) + "."}})
+	}
+	return out
+}
+
+func printChecks(w io.Writer, checks []checkResult) {
+	for _, c := range checks {
 		label := map[string]string{"ok": "  ok  ", "warn": " WARN ", "fail": " FAIL "}[c.Status]
 		fmt.Fprintf(w, "%s %s: %s\n", label, c.Check, c.Message)
 		for _, h := range c.Hints {
 			fmt.Fprintf(w, "        %s\n", h)
 		}
 	}
+}
+
+func printProfileReport(w io.Writer, p profileReport) {
+	fmt.Fprintf(w, "\n%s\n", p.Profile)
+	printChecks(w, p.Checks)
 }
 
 func printDoctorSummary(w io.Writer, r doctorReport) {

@@ -140,3 +140,19 @@ func TestDoctorProgressLineOnTerminal(t *testing.T) {
 		t.Errorf("stderr = %q, want a progress line that ends cleared", got)
 	}
 }
+
+// doctor lists the lines the AWS CLI and the Go SDK read differently.
+func TestDoctorListsSDKDifferences(t *testing.T) {
+	te := newTestEnv(t)
+	te.writeFile(t, ".aws/config", "[ profile dev ]\nregion = us-east-1\n[profile ops]\nregion = eu-west-1 # Ireland\n")
+	aws := &slowAWS{identityCalls: map[string]int{}}
+	err := runDoctor(context.Background(), aws.options(te))
+	var exit *exitCodeError
+	if !errors.As(err, &exit) || exit.code != exitFailure {
+		t.Fatalf("doctor returned %v, want exit 1", err)
+	}
+	mustContain(t, "doctor", te.stdout.String(),
+		`~/.aws/config line 1: the AWS CLI reads no profile; the Go SDK and terraform read profile "dev"`, "Write [profile dev].",
+		`line 4: the AWS CLI reads region = "eu-west-1 # Ireland"; the Go SDK and terraform read region = "eu-west-1"`,
+		"Put the comment on a line of its own.")
+}

@@ -29,6 +29,9 @@ func explainProfileError(err error) (explanation, bool) {
 			hints: []string{"Give it sso_session = NAME and an [sso-session NAME] section, or run 'awskeep sso login --sso-session NAME'."}, code: exitFailure}, true
 	case errors.As(err, &unknown):
 		e := explanation{message: fmt.Sprintf("no profile named %q in the AWS config files", unknown.Name), code: exitFailure}
+		if h := unknown.UnreadHint(); h != "" {
+			e.hints = append(e.hints, upperFirst(h)+".")
+		}
 		if len(unknown.Suggestions) > 0 {
 			e.hints = append(e.hints, "Did you mean: "+strings.Join(unknown.Suggestions, ", ")+"?")
 		}

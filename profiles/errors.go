@@ -10,10 +10,28 @@ import (
 type UnknownProfileError struct {
 	Name        string
 	Suggestions []string // existing profiles with a close name, best first
+	// Unread is a config section that the Go SDK would take for the
+	// profile but the AWS CLI does not, such as [ profile NAME ]; empty
+	// when there is none.
+	Unread     string
+	UnreadFile string
+	UnreadLine int
+}
+
+// UnreadHint says why Unread is no profile, or "".
+func (e *UnknownProfileError) UnreadHint() string {
+	if e.Unread == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s line %d has [%s], which the AWS CLI does not read as profile %s (the Go SDK does); write [%s]",
+		e.UnreadFile, e.UnreadLine, e.Unread, e.Name, ConfigSection(e.Name))
 }
 
 func (e *UnknownProfileError) Error() string {
 	msg := fmt.Sprintf("profile %q is not defined in the AWS config or credentials file", e.Name)
+	if h := e.UnreadHint(); h != "" {
+		return msg + "; " + h
+	}
 	if len(e.Suggestions) > 0 {
 		msg += "; did you mean " + strings.Join(quoteAll(e.Suggestions), " or ") + "?"
 	} else {

@@ -187,7 +187,14 @@ func (s *Set) Profile(name string) (*Profile, error) {
 	if p := s.profiles[name]; p != nil {
 		return p, nil
 	}
-	return nil, &UnknownProfileError{Name: name, Suggestions: suggest(name, s.Names())}
+	e := &UnknownProfileError{Name: name, Suggestions: suggest(name, s.Names())}
+	for _, sec := range s.config.order {
+		goSec, _ := goHeader("[" + sec + "]")
+		if n, ok := goConfigProfile(goSec); ok && n == name {
+			e.Unread, e.UnreadFile, e.UnreadLine = sec, s.paths.Config, s.config.sections[sec].headers[0]+1
+		}
+	}
+	return nil, e
 }
 
 // Get returns a setting; the credentials file wins for keys it holds.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -215,5 +216,19 @@ func TestCheckProfileName(t *testing.T) {
 		if err := CheckProfileName(bad); !errors.As(err, &ie) || ie.Name != bad {
 			t.Errorf("CheckProfileName(%q) = %v, want *InvalidNameError", bad, err)
 		}
+	}
+}
+
+// Asked for a profile whose section the AWS CLI does not read as it, the
+// error says which line and how to write it.
+func TestUnknownProfileNamesUnreadSection(t *testing.T) {
+	s := writeSet(t, "[default]\n[ profile dev ]\nregion = x\n", "")
+	_, err := s.Profile("dev")
+	var ue *UnknownProfileError
+	if !errors.As(err, &ue) || ue.Unread != " profile dev " || ue.UnreadLine != 2 {
+		t.Fatalf("err = %#v", err)
+	}
+	if !strings.Contains(err.Error(), "line 2 has [ profile dev ], which the AWS CLI does not read as profile dev (the Go SDK does); write [profile dev]") {
+		t.Errorf("err = %v", err)
 	}
 }
