@@ -1,6 +1,7 @@
 package sts
 
 import (
+	"context"
 	"errors"
 	"math/rand/v2"
 	"time"
@@ -38,4 +39,16 @@ func isThrottle(err error) bool {
 		return true
 	}
 	return httpStatus(err) == 429
+}
+
+// sleepCtx pauses for d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }

@@ -125,8 +125,12 @@ type Rotator struct {
 	// VerifyDelay is the first pause between tries, doubling to 5 s.
 	VerifyTimeout time.Duration
 	VerifyDelay   time.Duration
-	Now           func() time.Time
-	Log           *slog.Logger
+	// Now is the clock (journal times, the verify deadline) and Sleep the
+	// pause between verify attempts; nil means the real ones. Tests pass a
+	// fake pair so waiting costs no wall time.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
+	Log   *slog.Logger
 }
 
 // RotateResult is what a completed rotation did.
@@ -406,18 +410,20 @@ func (run *rotation) waitAccepted(key StaticKey) (int, error) {
 	if delay <= 0 {
 		delay = DefaultVerifyDelay
 	}
-	deadline := time.Now().Add(timeout)
+	sleep := run.r.Sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	deadline := run.now().Add(timeout)
 	for attempt := 1; ; attempt++ {
 		_, err := GetCallerIdentity(run.ctx, run.r.Config, key)
 		var rejected *RejectedKeyError
-		if err == nil || !errors.As(err, &rejected) || !rejected.UnknownKey() || time.Now().Add(delay).After(deadline) {
+		if err == nil || !errors.As(err, &rejected) || !rejected.UnknownKey() || run.now().Add(delay).After(deadline) {
 			return attempt, err
 		}
 		run.log.Debug("new key not accepted yet; waiting for IAM to propagate it", "attempt", attempt, "wait", delay)
-		select {
-		case <-run.ctx.Done():
-			return attempt, run.ctx.Err()
-		case <-time.After(delay):
+		if err := sleep(run.ctx, delay); err != nil {
+			return attempt, err
 		}
 		delay = min(2*delay, maxVerifyDelay)
 	}

@@ -197,6 +197,26 @@ func TestRotateSignersWithoutMFA(t *testing.T) {
 	}
 }
 
+// fakeClock is a Rotator clock whose Sleep advances it at once.
+type fakeClock struct {
+	mu    sync.Mutex
+	now   time.Time
+	slept time.Duration
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now, c.slept = c.now.Add(d), c.slept+d
+	return ctx.Err()
+}
+
 func TestRotateWaitsForPropagation(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -205,25 +225,26 @@ func TestRotateWaitsForPropagation(t *testing.T) {
 		ok        bool
 	}{
 		{"accepted on the third try", 2, 5 * time.Second, true},
-		{"never accepted in time", 1000, 50 * time.Millisecond, false},
+		{"never accepted in time", 1000, 30 * time.Second, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fake := &fakeIAM{keys: []string{fakeOldKey}, rejectNew: tt.rejectNew}
 			r, store := fakeRotator(newFakeIAM(t, fake))
-			r.VerifyTimeout = tt.timeout
+			clock := &fakeClock{now: time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)}
+			r.Now, r.Sleep = clock.Now, clock.Sleep
+			r.VerifyTimeout, r.VerifyDelay = tt.timeout, time.Second
 			var verified RotateEvent
 			r.OnEvent = func(ev RotateEvent) {
 				if ev.Step == RotateVerified {
 					verified = ev
 				}
 			}
-			start := time.Now()
 			_, err := r.Rotate(context.Background())
 			stored, _ := store.Key("work")
 			if tt.ok {
-				if err != nil || verified.Attempts != 3 {
-					t.Fatalf("err = %v, verify attempts %d; want success on attempt 3", err, verified.Attempts)
+				if err != nil || verified.Attempts != 3 || clock.slept != 3*time.Second {
+					t.Fatalf("err = %v, verify attempts %d after %v of pauses; want success on attempt 3 after 1 s + 2 s", err, verified.Attempts, clock.slept)
 				}
 				return
 			}
@@ -232,8 +253,15 @@ func TestRotateWaitsForPropagation(t *testing.T) {
 			if !errors.As(err, &rotErr) || !errors.As(err, &rejected) || rotErr.Step != RotateStored {
 				t.Fatalf("err = %v, want the rejection after step stored", err)
 			}
-			if time.Since(start) > 3*time.Second {
-				t.Errorf("gave up after %v, want about the timeout", time.Since(start))
+			// 1+2+4+5+5+5+5 s of pauses fit in 30 s; one more would not.
+			attempts := 0
+			for _, c := range fake.callsOf("GetCallerIdentity") {
+				if c.signer != fakeOldKey {
+					attempts++
+				}
+			}
+			if clock.slept > tt.timeout || clock.slept < tt.timeout-maxVerifyDelay || attempts != 8 {
+				t.Errorf("gave up after %v of pauses and %d tries; want the last try within %v of the %v limit, 8 tries", clock.slept, attempts, maxVerifyDelay, tt.timeout)
 			}
 			if stored.AccessKeyID != fakeOldKey {
 				t.Errorf("an unverified key was promoted: stored %s", stored.AccessKeyID)

@@ -1,9 +1,11 @@
 package vault
 
 import (
+	"context"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 )
 
 // Backend names, as AWSKEEP_BACKEND spells them.
@@ -52,6 +54,9 @@ type Config struct {
 	KeyctlKeyring string
 	// LockDir holds lock files; default $XDG_RUNTIME_DIR/awskeep or ~/.awskeep/locks.
 	LockDir string
+	// LockWait pauses a waiting Lock between tries; nil sleeps. Tests use
+	// it to see the waits (and end them) without waiting on the clock.
+	LockWait func(ctx context.Context, d time.Duration) error
 	// Home is the user's home directory used for the defaults above.
 	Home string
 	// Getenv reads the environment for backend discovery (XDG_RUNTIME_DIR,

@@ -33,10 +33,31 @@ func (s *Store) Lock(ctx context.Context, name string) (unlock func(), err error
 func internalLockName(name string) string { return ".vault-" + name + ".lock" }
 
 func (s *Store) lockFile(ctx context.Context, file string) (func(), error) {
-	return lockPath(ctx, s.lockDir, file)
+	return lockPathWait(ctx, s.lockDir, file, s.lockWait)
 }
 
 func lockPath(ctx context.Context, dir, file string) (func(), error) {
+	return lockPathWait(ctx, dir, file, nil)
+}
+
+// sleepCtx pauses for d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// lockPathWait takes the lock file, pausing with wait (nil: sleepCtx)
+// between tries.
+func lockPathWait(ctx context.Context, dir, file string, wait func(context.Context, time.Duration) error) (func(), error) {
+	if wait == nil {
+		wait = sleepCtx
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating the lock directory: %w", err)
 	}
@@ -54,11 +75,12 @@ func lockPath(ctx context.Context, dir, file string) (func(), error) {
 		if locked {
 			break
 		}
-		select {
-		case <-ctx.Done():
+		if err := ctx.Err(); err == nil {
+			err = wait(ctx, lockPollInterval)
+		}
+		if err := ctx.Err(); err != nil {
 			f.Close()
-			return nil, fmt.Errorf("waiting for lock %s: %w", path, ctx.Err())
-		case <-time.After(lockPollInterval):
+			return nil, fmt.Errorf("waiting for lock %s: %w", path, err)
 		}
 	}
 	released := false

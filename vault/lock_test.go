@@ -3,6 +3,7 @@ package vault
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"sync"
@@ -42,38 +43,69 @@ func TestLockSerialisesGoroutines(t *testing.T) {
 	}
 }
 
+// pollCounter is a LockWait that counts the pauses of a waiting Lock and
+// ends the wait (cancel) at the nth, without waiting on the clock.
+type pollCounter struct {
+	polls  atomic.Int32
+	n      int32
+	cancel context.CancelFunc
+}
+
+func (p *pollCounter) wait(ctx context.Context, _ time.Duration) error {
+	if p.polls.Add(1) >= p.n {
+		p.cancel()
+	}
+	return ctx.Err()
+}
+
 func TestLockCancel(t *testing.T) {
-	s := openStore(t, fileConfig(t, t.TempDir(), nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	polls := &pollCounter{n: 3, cancel: cancel}
+	cfg := fileConfig(t, t.TempDir(), nil)
+	cfg.LockWait = polls.wait
+	s := openStore(t, cfg)
 	unlock, err := s.Lock(context.Background(), "busy")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err = s.Lock(ctx, "busy")
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Lock on a held lock = %v, want DeadlineExceeded", err)
+	if _, err = s.Lock(ctx, "busy"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Lock on a held lock = %v, want Canceled", err)
 	}
-	if waited := time.Since(start); waited < 90*time.Millisecond || waited > 2*time.Second {
-		t.Errorf("waited %v", waited)
+	if n := polls.polls.Load(); n != 3 {
+		t.Errorf("the held lock was tried %d times before the wait ended, want 3", n)
 	}
-	// Other names are independent.
-	other, err := s.Lock(ctx, "other")
-	if err == nil {
-		other()
-	} else if !errors.Is(err, context.DeadlineExceeded) {
-		t.Error(err)
+	// Other names are independent: granted at once (any pause would end
+	// the wait with an error).
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
+	polls.n, polls.cancel = 0, cancel2
+	other, err := s.Lock(ctx2, "other")
+	if err != nil {
+		t.Fatalf("Lock on a free name while another is held: %v", err)
 	}
+	other()
+	// Released, the name is free again.
+	unlock()
+	again, err := s.Lock(context.Background(), "busy")
+	if err != nil {
+		t.Fatalf("Lock after unlock: %v", err)
+	}
+	again()
 }
 
 // TestLockAcrossProcesses holds a lock in a child process (this test binary
-// re-run as a helper) and checks the parent waits for the child to let go.
+// re-run as a helper) until told to let go: the lock is not granted while
+// the child holds it, and is once it has let go.
 func TestLockAcrossProcesses(t *testing.T) {
 	lockDir := t.TempDir()
 	child := exec.Command(os.Args[0], "-test.run=^$")
 	child.Env = append(os.Environ(), helperEnv+"=hold-lock", "AWSKEEP_TEST_LOCK_DIR="+lockDir)
+	stdin, err := child.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	stdout, err := child.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -82,27 +114,25 @@ func TestLockAcrossProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer child.Wait()
+	defer stdin.Close()
 	if line, err := readLineTimeout(stdout, 10*time.Second); err != nil || line != "locked" {
 		t.Fatalf("child said %q, %v", line, err)
 	}
-	cfg := fileConfig(t, t.TempDir(), nil)
-	cfg.LockDir = lockDir
-	s := openStore(t, cfg)
-
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if _, err := s.Lock(ctx, "shared"); !errors.Is(err, context.DeadlineExceeded) {
+	polls := &pollCounter{n: 5, cancel: cancel}
+	cfg := fileConfig(t, t.TempDir(), nil)
+	cfg.LockDir, cfg.LockWait = lockDir, polls.wait
+	if _, err := openStore(t, cfg).Lock(ctx, "shared"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("lock held by another process was granted: %v", err)
 	}
-	start := time.Now()
-	unlock, err := s.Lock(context.Background(), "shared")
+	stdin.Close() // let go
+	cfg.LockWait = nil
+	unlock, err := openStore(t, cfg).Lock(context.Background(), "shared")
 	if err != nil {
 		t.Fatal(err)
 	}
 	unlock()
-	if waited := time.Since(start); waited < 100*time.Millisecond {
-		t.Errorf("got the lock after %v, before the child released it", waited)
-	}
 }
 
 func helperHoldLock() {
@@ -115,6 +145,6 @@ func helperHoldLock() {
 		panic(err)
 	}
 	os.Stdout.WriteString("locked\n")
-	time.Sleep(400 * time.Millisecond)
+	io.Copy(io.Discard, os.Stdin) // hold until the parent closes stdin
 	unlock()
 }

@@ -1,12 +1,14 @@
 package vault
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/99designs/keyring"
 )
@@ -18,6 +20,7 @@ type Store struct {
 	location string // where the items are, in words
 	ring     keyring.Keyring
 	lockDir  string
+	lockWait func(context.Context, time.Duration) error
 	closer   func() error
 	skipped  []*BackendError
 }
@@ -127,7 +130,7 @@ func openNamed(name string, cfg Config) (*Store, error) {
 		}
 		return nil, &BackendError{Backend: name, Err: err}
 	}
-	return &Store{backend: name, location: location(name, cfg, ring), ring: ring, lockDir: cfg.LockDir, closer: closer}, nil
+	return &Store{backend: name, location: location(name, cfg, ring), ring: ring, lockDir: cfg.LockDir, lockWait: cfg.LockWait, closer: closer}, nil
 }
 
 // location says where a backend keeps the items.
