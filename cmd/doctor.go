@@ -222,6 +222,10 @@ func (d *doctorRun) check(ctx context.Context, name string, out chan<- profileCh
 	var noKey *sts.NoStoredKeyError
 	var plain *sts.PlainTextKeyError
 	switch {
+	case err == nil && (info.Kind == profiles.SourceSSO || info.Kind == profiles.SourceWebIdentity || info.Kind == profiles.SourceCredentialSource):
+		for _, c := range sourceChecks(f, chain) {
+			add(c.Check, c.Status, c.Message, c.Hints...)
+		}
 	case err == nil && info.Kind == profiles.SourceProcess:
 		add("credential_process", "ok", fmt.Sprintf("%s gets its credentials from another tool: %s", info.Owner, info.Command))
 	case errors.As(err, &plain) && plain.Owner == name:

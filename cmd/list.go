@@ -31,6 +31,7 @@ type listedProfile struct {
 	Role           string          `json:"role_arn,omitempty"`
 	Sessions       []listedSession `json:"sessions"`
 	RotateDue      bool            `json:"rotate_due"`
+	SSO            *ssoTokenState  `json:"sso,omitempty"` // an IAM Identity Center source: its token's state
 	InConfig       bool            `json:"in_config"`
 }
 
@@ -104,6 +105,10 @@ func runList(_ context.Context, opts *listOptions) error {
 				row.Role = v.Text
 			}
 		}
+		if chain, err := set.Resolve(name); err == nil && chain.SourceKind == profiles.SourceSSO && chain.Source().Profile == name {
+			st := ssoState(f, chain.Source().SSO)
+			row.SSO = &st
+		}
 		if key, ok := storedKeys[name]; ok {
 			row.Key = sts.MaskKeyID(key.AccessKeyID)
 			created := key.CreatedAt
@@ -150,7 +155,11 @@ func runList(_ context.Context, opts *listOptions) error {
 				age += " (since added)"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Profile, key, age, dash(r.Source), dash(r.Role), describeSessions(r.Sessions))
+		source := dash(r.Source)
+		if r.SSO != nil {
+			source = "sso " + firstNonEmptyString(r.SSO.Session, r.SSO.StartURL) + " (" + r.SSO.describe() + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Profile, key, age, source, dash(r.Role), describeSessions(r.Sessions))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

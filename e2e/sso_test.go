@@ -401,3 +401,53 @@ func TestSSORoleOnTop(t *testing.T) {
 	r = u.ok("", "profile", "show", "admin")
 	contains(t, "profile show", r.stdout, "1. dev (IAM Identity Center)", "token file: ~/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json")
 }
+
+// TestSSOEveryCommand: an SSO profile through list, doctor, export, exec
+// --server, clear (role credentials only, never the token) and sso logout.
+func TestSSOEveryCommand(t *testing.T) {
+	u := newSSOUser(t, awstest.SSOOptions{})
+	it := u.fake.IssueToken(time.Hour)
+	u.writeFile(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json", fmt.Sprintf(
+		`{"startUrl": %q, "region": %q, "accessToken": %q, "expiresAt": %q, "clientId": %q, "clientSecret": %q, "registrationExpiresAt": %q, "refreshToken": %q}`,
+		u.fake.StartURL, u.fake.Region, it.AccessToken, it.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z"), it.ClientID, it.ClientSecret,
+		it.RegExpiresAt.UTC().Format("2006-01-02T15:04:05Z"), it.RefreshToken))
+
+	r := u.ok("", "list")
+	contains(t, "list", r.stdout, "sso corp (token ", "left, refreshable)")
+	r = u.ok("", "list", "--json")
+	contains(t, "list --json", r.stdout, `"sso_session": "corp"`, `"refreshable": true`, `"logged_in": true`)
+	r = u.run("", nil, "doctor", "dev")
+	contains(t, "doctor", r.stdout, "sso token", "sso-session corp: token ")
+
+	r = u.ok("", "export", "dev", "--format", "env")
+	contains(t, "export", r.stdout, "AWS_ACCESS_KEY_ID=", "AWS_SESSION_TOKEN=")
+	r = u.ok("", "exec", "--server", "dev", "--", "aws", "sts", "get-caller-identity", "--query", "Arn", "--output", "text")
+	if !strings.Contains(r.stdout, ":assumed-role/"+roleName(u.roleARN)+"/alice") {
+		t.Errorf("exec --server: %s", r.stdout)
+	}
+	if got := u.fake.Count("GetRoleCredentials"); got != 1 {
+		t.Errorf("%d GetRoleCredentials for export and exec --server, want 1 (cached)", got)
+	}
+
+	// clear drops the role credentials, never the token.
+	u.ok("", "clear")
+	if _, err := os.Stat(u.tokenFile()); err != nil {
+		t.Fatalf("clear removed the SSO token: %v", err)
+	}
+	u.ok("", "credential-process", "dev")
+	if got := u.fake.Count("GetRoleCredentials"); got != 2 {
+		t.Errorf("after clear: %d GetRoleCredentials, want 2", got)
+	}
+
+	r = u.ok("", "sso", "logout", "dev")
+	contains(t, "logout", r.stderr, "Logged out of sso-session corp; dropped 1 cached role session")
+	if _, err := os.Stat(u.tokenFile()); !os.IsNotExist(err) {
+		t.Errorf("token file left after logout: %v", err)
+	}
+	r = u.run("", headless, "credential-process", "dev")
+	if r.code == 0 || !strings.Contains(r.stderr, "awskeep sso login --sso-session corp") {
+		t.Errorf("after logout: %d %s", r.code, r.stderr)
+	}
+	r = u.ok("", "list")
+	contains(t, "list after logout", r.stdout, "sso corp (not logged in)")
+}

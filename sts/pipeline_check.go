@@ -44,6 +44,10 @@ func (r *Resolver) Describe(ctx context.Context, chain *profiles.Chain) (SourceI
 		}
 		info.Key = c.Key
 		return info, nil
+	case profiles.SourceSSO, profiles.SourceWebIdentity, profiles.SourceCredentialSource:
+		// Checked by what they need (a token, a token file, variables),
+		// which the caller reads without calling AWS.
+		return info, nil
 	}
 	_, err := r.source(chain)
 	if err == nil {

@@ -66,6 +66,7 @@ type SSOFake struct {
 	refresh     map[string]*ssoRefresh
 	accounts    []SSOAccount
 	roleARNs    map[string]string // account/role -> role ARN in moto
+	last        IssuedToken       // the latest tokens issued
 	now         func() time.Time
 }
 
@@ -256,6 +257,14 @@ func (f *SSOFake) IssueToken(ttl time.Duration) IssuedToken {
 		ExpiresAt: f.now().Add(ttl), RegExpiresAt: c.secretExpiry}
 }
 
+// LastToken is the latest token issued (by any grant), with its client's
+// secret, for tests that look for it where it must not be.
+func (f *SSOFake) LastToken() IssuedToken {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.last
+}
+
 // RevokeSessions ends every sign-in session: access and refresh tokens are
 // refused from now on (the portal answers 401, refreshes InvalidGrant).
 func (f *SSOFake) RevokeSessions() {
@@ -316,6 +325,8 @@ func (f *SSOFake) issue(c *ssoClient, ttl time.Duration, withRefresh bool, linea
 		refresh = randomToken("rt-")
 		f.refresh[refresh] = &ssoRefresh{client: c.id, lineage: lineage}
 	}
+	f.last = IssuedToken{AccessToken: access, RefreshToken: refresh, ClientID: c.id, ClientSecret: c.secret,
+		ExpiresAt: f.now().Add(ttl), RegExpiresAt: c.secretExpiry}
 	return access, refresh
 }
 
