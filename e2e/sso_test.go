@@ -399,7 +399,7 @@ func TestSSORoleOnTop(t *testing.T) {
 		t.Errorf("role on SSO: %s", r.stdout)
 	}
 	r = u.ok("", "profile", "show", "admin")
-	contains(t, "profile show", r.stdout, "1. dev (IAM Identity Center)", "token file: ~/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json")
+	contains(t, "profile show", r.stdout, "1. dev (source: IAM Identity Center)", "token file: ~/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json")
 }
 
 // TestSSOEveryCommand: an SSO profile through list, doctor, export, exec
