@@ -91,6 +91,7 @@ func (f *factory) ReloadProfiles() {
 func (f *factory) resetVault() {
 	f.vaultOnce = sync.Once{}
 	f.store, f.vaultErr = nil, nil
+	f.passphraseFromStdin, f.noUnlockSideEffect = false, false
 }
 
 // Vault opens the keyring once per command, choosing the backend now rather

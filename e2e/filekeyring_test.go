@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/awskeep/awskeep/internal/keyringtest"
 )
 
 // The file keyring on the real kernel keyring. These tests run awskeep with
@@ -321,3 +323,37 @@ func TestFileOnePromptForParallelCallers(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestKeyringMove: keyring move --to keyctl copies every item, verifies it
+// and empties the file keyring; the key works from the new backend; a dry
+// run changes nothing.
+func TestKeyringMove(t *testing.T) {
+	u := newUser(t, "file")
+	kim := moto.CreateUser(t, "kim")
+	moto.AllowUser(t, kim, "sts:GetSessionToken")
+	u.ok(kim.Key.AccessKeyID+"\n"+kim.Key.SecretAccessKey+"\n", "add", "kim")
+	credentialJSON(t, u.ok("", "credential-process", "kim").stdout) // and a cached session
+	u.env = append(u.env, keyringtest.Keyctl(t)...)
+
+	r := u.ok("", "keyring", "move", "--to", "keyctl", "--dry-run")
+	contains(t, "dry run", r.stdout, "awskeep.key.kim", "awskeep.session.")
+	if st := u.keyringStatus(t); st.Keys != 1 || st.Sessions != 1 {
+		t.Fatalf("after the dry run: %+v", st)
+	}
+	r = u.ok("", "keyring", "move", "--to", "keyctl")
+	contains(t, "move", r.stderr, "Moved 3 items from file", "to keyctl", "AWSKEEP_BACKEND=keyctl")
+	if st := u.keyringStatus(t); st.Keys != 0 || st.Sessions != 0 {
+		t.Errorf("file keyring after the move: %+v", st)
+	}
+	r = u.run("", []string{"AWSKEEP_BACKEND=keyctl"}, "list", "--json")
+	contains(t, "list on keyctl", r.stdout, `"profile": "kim"`)
+	moto.StartRecording(t)
+	r = u.run("", []string{"AWSKEEP_BACKEND=keyctl"}, "credential-process", "kim")
+	if r.code != 0 {
+		t.Fatalf("credential-process on keyctl: %d %s", r.code, r.stderr)
+	}
+	credentialJSON(t, r.stdout)
+	if n := stsCalls(moto.Recorded(t), "GetSessionToken"); n != 0 {
+		t.Errorf("%d GetSessionToken calls: the moved session was not used", n)
+	}
+}

@@ -303,6 +303,15 @@ func itemFiles(t *testing.T, dir string) map[string]string {
 // before v2 did (with its passphrase marker).
 func writeJWEStore(t *testing.T, dir, pass string, items map[string]string) {
 	t.Helper()
+	writeJWEStoreAs(t, dir, pass, items)
+}
+
+func writeJWEStoreB(b *testing.B, dir string, items map[string]string) {
+	writeJWEStoreAs(b, dir, testPassphrase, items)
+}
+
+func writeJWEStoreAs(t testing.TB, dir, pass string, items map[string]string) {
+	t.Helper()
 	ring, err := keyring.Open(keyring.Config{AllowedBackends: []keyring.BackendType{keyring.FileBackend},
 		FileDir: dir, FilePasswordFunc: keyring.FixedStringPrompt(pass)})
 	if err != nil {
