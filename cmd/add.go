@@ -19,6 +19,7 @@ type addOptions struct {
 	Profile  string
 	FromEnv  bool
 	NoVerify bool
+	Force    bool // replace a stored key without asking
 
 	// verify and keyCreated reach AWS; tests replace them.
 	verify     func(context.Context, sts.ClientConfig, sts.StaticKey) (sts.Identity, error)
@@ -36,7 +37,11 @@ The key is read from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY with --env; oth
 awskeep asks on the terminal (the secret is not echoed); otherwise it reads two lines,
 the key id and the secret, from standard input. The key is checked with STS
 GetCallerIdentity (skip with --no-verify), its creation date is read from IAM when the
-key may list its own keys, and [profile PROFILE] is added to ~/.aws/config if missing.`,
+key may list its own keys, and [profile PROFILE] is added to ~/.aws/config if missing.
+
+When PROFILE already has a different key stored, add shows it (masked) and asks before
+replacing it; without a terminal it needs --force. The replaced key stays valid in IAM
+('awskeep rotate' replaces a key and deletes the old one there).`,
 		Example: `  awskeep add work
   AWS_ACCESS_KEY_ID=AKIA... AWS_SECRET_ACCESS_KEY=... awskeep add work --env
   printf '%s\n%s\n' "$KEY_ID" "$SECRET" | awskeep add ci`,
@@ -55,6 +60,7 @@ key may list its own keys, and [profile PROFILE] is added to ~/.aws/config if mi
 	}
 	c.Flags().BoolVar(&opts.FromEnv, "env", false, "Read the key from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
 	c.Flags().BoolVar(&opts.NoVerify, "no-verify", false, "Store the key without checking it with AWS")
+	c.Flags().BoolVarP(&opts.Force, "force", "f", false, "Replace a key already stored for PROFILE without asking")
 	return c
 }
 
@@ -70,6 +76,22 @@ func runAdd(ctx context.Context, opts *addOptions) error {
 	set, err := f.Profiles()
 	if err != nil {
 		return err
+	}
+	store, err := f.Vault()
+	if err != nil {
+		return err
+	}
+	old, err := store.Key(opts.Profile)
+	replacing := err == nil && old.AccessKeyID != keyID
+	if replacing && !opts.Force {
+		ok, err := confirmReplace(f, opts.Profile, old)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(f.IO.ErrOut, "Nothing stored; the old key stays.")
+			return nil
+		}
 	}
 	now := f.Now().UTC()
 	key := vault.Key{Profile: opts.Profile, AccessKeyID: keyID, SecretAccessKey: secret, CreatedAt: now, AddedAt: now}
@@ -100,11 +122,7 @@ func runAdd(ctx context.Context, opts *addOptions) error {
 			f.Log.Debug("key creation date not available from IAM; using the time added", "err", err)
 		}
 	}
-	store, err := f.Vault()
-	if err != nil {
-		return err
-	}
-	if old, err := store.Key(opts.Profile); err == nil && old.AccessKeyID != keyID {
+	if replacing {
 		n, _ := store.DeleteSessions(func(s vault.SessionInfo) bool { return s.SourceKeyID == old.AccessKeyID })
 		f.Log.Debug("replacing stored key", "old", sts.MaskKeyID(old.AccessKeyID), "sessions_dropped", n)
 	}
@@ -127,7 +145,38 @@ func runAdd(ctx context.Context, opts *addOptions) error {
 		msg += " (not verified)"
 	}
 	fmt.Fprintln(f.IO.ErrOut, msg+".")
+	if replacing {
+		fmt.Fprintf(f.IO.ErrOut, "It replaces key %s, which is still valid in IAM: deactivate or delete it there if nobody needs it.\n", sts.MaskKeyID(old.AccessKeyID))
+	}
 	return nil
+}
+
+// keyExistsError: add would replace a stored key and has no terminal to ask.
+type keyExistsError struct {
+	profile string
+	old     vault.Key
+}
+
+func (e *keyExistsError) Error() string {
+	return fmt.Sprintf("profile %s already has key %s stored (added %s); add --force to replace it (it stays valid in IAM), or use 'awskeep rotate %s' to replace it and delete it in IAM",
+		e.profile, sts.MaskKeyID(e.old.AccessKeyID), e.old.AddedAt.Format("2006-01-02"), e.profile)
+}
+
+// confirmReplace asks on the terminal whether to replace the stored key old.
+func confirmReplace(f *factory, profile string, old vault.Key) (bool, error) {
+	tty, err := f.IO.openTTY()
+	if err != nil {
+		return false, &keyExistsError{profile: profile, old: old}
+	}
+	defer tty.Close()
+	fmt.Fprintf(tty, "Profile %s already has key %s (added %s). It stays valid in IAM after it is replaced.\nReplace it? [y/N] ",
+		profile, sts.MaskKeyID(old.AccessKeyID), old.AddedAt.Format("2006-01-02"))
+	answer, err := readLine(tty)
+	if err != nil {
+		return false, nil
+	}
+	a := strings.ToLower(strings.TrimSpace(answer))
+	return a == "y" || a == "yes", nil
 }
 
 // keyNotStoredError says that verification failed and nothing was stored.

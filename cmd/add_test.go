@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -56,5 +57,72 @@ func TestAddWarnsAboutRootKey(t *testing.T) {
 	mustContain(t, "stderr", te.stderr.String(), "WARNING: this key belongs to the root user of account 123456789012", "Stored key AKIA…ROOT")
 	if strings.Contains(te.stderr.String()+te.stdout.String(), strings.Repeat("r", 40)) {
 		t.Error("secret echoed")
+	}
+}
+
+// add over a different stored key says which key it would replace and that
+// it stays valid in IAM; it asks on a terminal and needs --force without.
+func TestAddOverStoredKey(t *testing.T) {
+	te := newTestEnv(t)
+	const first = "AKIAFIRSTFIRSTFIRST1\nfirst-secret-0000000000000000000000000000\n"
+	const second = "AKIASECONDSECONDSEC2\nsecond-secret-000000000000000000000000000\n"
+	storedID := func() string {
+		te.f.resetVault()
+		store, err := te.f.Vault()
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, err := store.Key("dev")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k.AccessKeyID
+	}
+	te.stdin.WriteString(first)
+	if code := te.run("add", "dev", "--no-verify"); code != 0 {
+		t.Fatalf("first add: exit %d\n%s", code, te.stderr)
+	}
+
+	te.stdin.WriteString(second)
+	if code := te.run("add", "dev", "--no-verify"); code != exitFailure {
+		t.Fatalf("add over a stored key without a terminal: exit %d\n%s", code, te.stderr)
+	}
+	mustContain(t, "stderr", te.stderr.String(), "profile dev already has key AKIA…RST1 stored", "--force", "stays valid in IAM")
+	if id := storedID(); id != "AKIAFIRSTFIRSTFIRST1" {
+		t.Fatalf("stored key is %s after a refused add", id)
+	}
+
+	tty := te.withTTY("n\n")
+	te.stdin.WriteString(second)
+	if code := te.run("add", "dev", "--no-verify"); code != 0 {
+		t.Fatalf("declined: exit %d\n%s", code, te.stderr)
+	}
+	mustContain(t, "tty", tty.written.String(), "already has key AKIA…RST1", "Replace it? [y/N]")
+	if id := storedID(); id != "AKIAFIRSTFIRSTFIRST1" {
+		t.Fatalf("stored key is %s after declining", id)
+	}
+
+	te.withTTY("y\n")
+	te.stdin.WriteString(second)
+	if code := te.run("add", "dev", "--no-verify"); code != 0 {
+		t.Fatalf("confirmed: exit %d\n%s", code, te.stderr)
+	}
+	mustContain(t, "stderr", te.stderr.String(), "It replaces key AKIA…RST1, which is still valid in IAM")
+	if id := storedID(); id != "AKIASECONDSECONDSEC2" {
+		t.Fatalf("stored key is %s after confirming", id)
+	}
+
+	te.f.IO.openTTY = func() (io.ReadWriteCloser, error) { return nil, errors.New("no terminal") }
+	te.stdin.WriteString(first)
+	if code := te.run("add", "dev", "--no-verify", "--force"); code != 0 {
+		t.Fatalf("--force: exit %d\n%s", code, te.stderr)
+	}
+	if id := storedID(); id != "AKIAFIRSTFIRSTFIRST1" {
+		t.Fatalf("stored key is %s after --force", id)
+	}
+	// The same key again is no replacement.
+	te.stdin.WriteString(first)
+	if code := te.run("add", "dev", "--no-verify"); code != 0 {
+		t.Fatalf("same key again: exit %d\n%s", code, te.stderr)
 	}
 }
