@@ -18,9 +18,16 @@ type DurationError struct {
 	Setting  string
 	Duration time.Duration
 	Min, Max time.Duration
+	// Chained: the role is assumed with another role's session, which AWS
+	// caps at 1 h (role chaining).
+	Chained bool
 }
 
 func (e *DurationError) Error() string {
+	if e.Chained {
+		return fmt.Sprintf("profile %q: %s %v is longer than AWS allows: its role is assumed with another role's session (role chaining), which AWS limits to %v",
+			e.Profile, e.Setting, e.Duration, e.Max)
+	}
 	return fmt.Sprintf("profile %q: %s %v is outside the %s range %v to %v",
 		e.Profile, e.Setting, e.Duration, e.Operation, e.Min, e.Max)
 }

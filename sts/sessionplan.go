@@ -103,7 +103,15 @@ func (e *engine) plan(chain *profiles.Chain, opts Options) (*step, error) {
 		if d == 0 {
 			d, setting = DefaultAssumeRoleDuration, "default"
 		}
-		if err := checkDuration(hops[i].Profile, "sts:AssumeRole", setting, d, MaxAssumeRoleDuration); err != nil {
+		max := MaxAssumeRoleDuration
+		if n > 0 {
+			// Signed by the previous role's session: AWS caps role chaining.
+			max = roleChainingCap
+		}
+		if err := checkDuration(hops[i].Profile, "sts:AssumeRole", setting, d, max); err != nil {
+			if de, ok := err.(*DurationError); ok && n > 0 {
+				de.Chained = true
+			}
 			return nil, err
 		}
 		durations[n] = d
