@@ -257,3 +257,46 @@ func TestDurationTwoHoursOnMFARole(t *testing.T) {
 	}
 	contains(t, "2h on a 1 h role", r.stderr, "MaxSessionDuration")
 }
+
+// TestRotateWithMFASession: with mfa_serial, rotate signs its IAM calls with
+// one MFA session (IAM refuses a session made without MFA, as AWS does);
+// moto accepts that session as the user, so the rotation runs end to end
+// under auth: new key stored and working, old key gone.
+func TestRotateWithMFASession(t *testing.T) {
+	u, alice := newRotatingUser(t)
+	device := moto.EnableVirtualMFA(t, alice)
+	moto.AllowUser(t, alice, "sts:GetSessionToken")
+	u.ok("", "profile", "set", "work", "mfa_serial="+device.Serial)
+	old := alice.Key.AccessKeyID
+
+	moto.StartRecording(t)
+	code := device.Code()
+	u.ok("", "rotate", "work", "--mfa-token", code)
+	stored := assertRotated(t, u, alice)
+	if stored.AccessKeyID == old {
+		t.Fatal("the stored key did not change")
+	}
+
+	sessions := moto.SessionsOf(t, alice.Name)
+	if len(sessions) != 1 || !sessions[0].MFA {
+		t.Fatalf("sessions minted for the user: %+v, want one MFA session", sessions)
+	}
+	var gst, created int
+	for _, r := range moto.Recorded(t) {
+		switch r.Action {
+		case "GetSessionToken":
+			gst++
+			if r.AccessKeyID != old || r.Params.Get("SerialNumber") != device.Serial || r.Params.Get("TokenCode") != code {
+				t.Errorf("GetSessionToken signed by %s with %v", r.AccessKeyID, r.Params)
+			}
+		case "CreateAccessKey":
+			created++
+			if r.AccessKeyID != sessions[0].AccessKeyID {
+				t.Errorf("CreateAccessKey signed by %s, want the MFA session %s", r.AccessKeyID, sessions[0].AccessKeyID)
+			}
+		}
+	}
+	if gst != 1 || created != 1 {
+		t.Errorf("GetSessionToken %d, CreateAccessKey %d; want 1 and 1", gst, created)
+	}
+}

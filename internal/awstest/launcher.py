@@ -81,7 +81,6 @@ from moto.core import authorization  # noqa: E402
 from moto.iam import access_control as ac  # noqa: E402
 from moto.iam import policy_conditions  # noqa: E402
 from moto.iam import models as iam_models  # noqa: E402
-from moto.iam import responses as iam_responses  # noqa: E402
 from moto.iam.models import iam_backends  # noqa: E402
 from moto.sts import models as sts_models  # noqa: E402
 from moto.sts import responses as sts_responses  # noqa: E402

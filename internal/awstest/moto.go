@@ -22,7 +22,7 @@ import (
 const Region = "us-east-1"
 
 const (
-	readyTimeout = 20 * time.Second
+	readyTimeout = 60 * time.Second // importing moto takes 7-11 s on a loaded 2-core machine
 	stopGrace    = 4 * time.Second
 	adminName    = "awstest-admin"
 )
