@@ -236,6 +236,12 @@ func (s *SSOSession) obtain(ctx context.Context, refused vault.Secret) (SSOToken
 		switch {
 		case err == nil:
 			return next, nil
+		case refreshRefused(err) && s.replacedMeanwhile(tok, good):
+			// Another tool (the AWS CLI, boto3) refreshed with the same
+			// refresh token while this one did: its token is in the file.
+			cur, _ := s.read()
+			log.Debug("sso token refreshed by another tool meanwhile", "expires", cur.ExpiresAt)
+			return cur, nil
 		case refreshRefused(err):
 			// One login, never a loop: the refresh fields go, so nobody
 			// tries them again.
@@ -267,6 +273,13 @@ func (s *SSOSession) obtain(ctx context.Context, refused vault.Secret) (SSOToken
 		return SSOToken{}, s.loginRequired(tok, rerr, refused, reason)
 	}
 	return s.loginLocked(ctx)
+}
+
+// replacedMeanwhile says whether the stored token is no longer tok and is
+// usable: another process wrote a new one after tok was read.
+func (s *SSOSession) replacedMeanwhile(tok SSOToken, good func(SSOToken) bool) bool {
+	cur, err := s.read()
+	return err == nil && cur.AccessToken != tok.AccessToken && good(cur) && s.usable(cur)
 }
 
 func (s *SSOSession) loginRequired(tok SSOToken, rerr error, refused vault.Secret, reason string) error {

@@ -488,3 +488,51 @@ func TestSSOClientConfig(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestSSORefreshRaceWithAnotherTool: another tool refreshes with the same
+// refresh token while awskeep does (the fake rotates refresh tokens, so
+// awskeep's is refused): awskeep takes the other tool's token from the
+// file, keeps it intact, and starts no login.
+func TestSSORefreshRaceWithAnotherTool(t *testing.T) {
+	t.Parallel()
+	r := newSSORig(t, awstest.SSOOptions{})
+	old := writeToken(t, r, "corp", 5*time.Minute)
+	path := SSOTokenPath(r.home, "corp")
+	var theirs SSOToken
+	r.fake.Set(func(o *awstest.SSOOptions) {
+		o.BeforeRefresh = func() {
+			// The other tool: refresh with the same refresh token, write the file.
+			oidc := newOIDCClient(SSOClientConfig{Region: r.fake.Region, OIDCEndpoint: r.fake.URL})
+			out, err := oidc.CreateToken(context.Background(), createTokenInput(old.ClientID, vault.Secret(old.ClientSecret), func(f *createTokenFields) {
+				f.grantType, f.refreshToken = "refresh_token", old.RefreshToken
+			}))
+			if err != nil {
+				t.Errorf("the other tool's refresh: %v", err)
+				return
+			}
+			theirs, _ = ReadSSOTokenFile(path)
+			theirs.AccessToken, theirs.RefreshToken = vault.Secret(*out.AccessToken), vault.Secret(*out.RefreshToken)
+			theirs.ExpiresAt = time.Now().Add(time.Hour).Truncate(time.Second)
+			if err := WriteSSOTokenFile(path, theirs); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	tok, err := r.session(r.ssoConfig("corp"), true).Token(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.AccessToken != theirs.AccessToken {
+		t.Errorf("awskeep did not take the other tool's token")
+	}
+	onDisk, err := ReadSSOTokenFile(path)
+	if err != nil || onDisk.RefreshToken != theirs.RefreshToken || onDisk.AccessToken != theirs.AccessToken {
+		t.Errorf("the file lost the other tool's token: %+v, %v", onDisk, err)
+	}
+	if r.fake.Count("StartDeviceAuthorization") != 0 || r.prompts.Load() != 0 {
+		t.Error("the race forced a login")
+	}
+	if got := r.fake.Count("CreateToken:refresh_token"); got != 2 {
+		t.Errorf("%d refreshes, want 2 (theirs and awskeep's refused one)", got)
+	}
+}

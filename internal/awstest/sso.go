@@ -94,6 +94,9 @@ type SSOOptions struct {
 	NoRefreshRotation bool
 	// RejectRefresh answers every refresh with InvalidGrant.
 	RejectRefresh bool
+	// BeforeRefresh, when set, runs once when the next refresh arrives,
+	// before it is answered (a test makes another tool refresh first).
+	BeforeRefresh func()
 }
 
 // SSOAccount is an account with the roles the user is assigned.
@@ -516,6 +519,15 @@ func (f *SSOFake) createToken(w http.ResponseWriter, r *http.Request) {
 		RefreshToken string `json:"refreshToken"`
 	}
 	json.NewDecoder(r.Body).Decode(&in)
+	if in.GrantType == "refresh_token" {
+		f.mu.Lock()
+		hook := f.opts.BeforeRefresh
+		f.opts.BeforeRefresh = nil
+		f.mu.Unlock()
+		if hook != nil {
+			hook()
+		}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.count("CreateToken")
