@@ -46,6 +46,17 @@ func runClear(_ context.Context, opts *clearOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Profile != "" && n == 0 {
+		// Sessions of a profile gone from the files may still be cleared;
+		// a name with neither is a mistake worth saying.
+		set, err := opts.f.Profiles()
+		if err != nil {
+			return err
+		}
+		if _, err := set.Profile(opts.Profile); err != nil {
+			return err
+		}
+	}
 	what := "all profiles"
 	if opts.Profile != "" {
 		what = opts.Profile

@@ -68,6 +68,10 @@ func runProfileSet(_ context.Context, opts *profileSetOptions) error {
 		}
 		assigns = append(assigns, kv{k, v})
 	}
+	if len(assigns) == 0 && !set.Has(opts.Name) {
+		_, err := set.Profile(opts.Name) // --unset alone: nothing to remove from
+		return err
+	}
 	for _, k := range opts.Unset {
 		if profiles.IsCredentialKey(k) {
 			return fmt.Errorf("%s is not kept in ~/.aws/config by awskeep; use 'awskeep remove %s' or 'awskeep profile import %s'", k, opts.Name, opts.Name)

@@ -220,3 +220,21 @@ func TestProfileRefusesWhatTheCLIRefuses(t *testing.T) {
 	mustContain(t, "stderr", te.stderr.String(), "line 3: key region appears a second time in [profile dev] (first at line 2)")
 	mustContain(t, "stderr", te.stderr.String(), `"Unable to parse config file: `)
 }
+
+// clear PROFILE and profile set --unset name a profile that must exist.
+func TestClearAndUnsetUnknownProfile(t *testing.T) {
+	te := newTestEnv(t)
+	te.writeFile(t, ".aws/config", "[profile prod]\nregion = eu-west-1\n")
+	for _, args := range [][]string{{"clear", "prdo"}, {"profile", "set", "prdo", "--unset", "region"}} {
+		if code := te.run(args...); code != exitFailure {
+			t.Errorf("%v: exit %d, want 1\n%s", args, code, te.stderr)
+		}
+		mustContain(t, "stderr", te.stderr.String(), `no profile named "prdo"`, "Did you mean: prod?")
+	}
+	if got := te.readFile(t, ".aws/config"); got != "[profile prod]\nregion = eu-west-1\n" {
+		t.Errorf("config changed: %q", got)
+	}
+	if code := te.run("clear", "prod"); code != 0 {
+		t.Errorf("clear prod: exit %d\n%s", code, te.stderr)
+	}
+}
