@@ -45,6 +45,9 @@ func generate(mdDir, manDir string) error {
 	if err := doc.GenManTree(cmd.NewRootForDocs(), header, manDir); err != nil {
 		return fmt.Errorf("man pages: %w", err)
 	}
+	if err := addManSections(manDir); err != nil {
+		return err
+	}
 	return blankManDates(manDir)
 }
 
