@@ -19,7 +19,13 @@ func explainLocalError(err error) (explanation, bool) {
 	var locked *vault.LockedError
 	var collection *vault.CollectionNotFoundError
 	var source *sts.CredentialProcessError
+	var loop *sts.CredentialProcessLoopError
 	switch {
+	case errors.As(err, &loop):
+		return explanation{message: loop.Error(), code: exitFailure, hints: []string{
+			"A profile whose credential_process runs awskeep is how other tools reach awskeep; it cannot be awskeep's own source.",
+			fmt.Sprintf("Ask awskeep for the profile that credential_process names, or store a key for %s: awskeep add %s", loop.Profile, loop.Profile),
+		}}, true
 	case errors.As(err, &source):
 		return explanation{message: source.Error(), code: exitFailure, hints: []string{
 			"awskeep runs a profile's credential_process (of another tool) when no key is stored for it;",

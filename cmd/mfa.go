@@ -1,15 +1,14 @@
 package cmd
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	"os/exec"
 	"regexp"
-	"runtime"
 	"strings"
 	"time"
 
+	"github.com/awskeep/awskeep/internal/helperproc"
 	"github.com/awskeep/awskeep/profiles"
 )
 
@@ -49,29 +48,22 @@ func (f *factory) mfaCode(ctx context.Context, hop profiles.Hop) (string, error)
 	return code, nil
 }
 
+// mfaProcessTimeout is the documented limit of an mfa_process.
+const mfaProcessTimeout = 2 * time.Minute
+
 func (f *factory) runMFAProcess(ctx context.Context, hop profiles.Hop) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	cmd := shellCommand(ctx, hop.MFAProcess)
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = f.IO.ErrOut
 	f.Log.Debug("running mfa_process", "profile", hop.Profile)
-	if err := cmd.Run(); err != nil {
+	out, err := helperproc.Run(ctx, helperproc.Command{Line: hop.MFAProcess, Timeout: mfaProcessTimeout, Stderr: f.IO.ErrOut})
+	var timeout *helperproc.TimeoutError
+	switch {
+	case errors.As(err, &timeout):
+		return "", &mfaCodeError{profile: hop.Profile, serial: hop.MFASerial, reason: "its mfa_process " + timeout.Error()}
+	case err != nil:
 		return "", &mfaCodeError{profile: hop.Profile, serial: hop.MFASerial, reason: fmt.Sprintf("its mfa_process failed: %v", err)}
 	}
-	code := strings.TrimSpace(out.String())
+	code := strings.TrimSpace(string(out))
 	if !mfaCodePattern.MatchString(code) {
 		return "", &mfaCodeError{profile: hop.Profile, serial: hop.MFASerial, reason: "its mfa_process did not print a 6-digit code"}
 	}
 	return code, nil
-}
-
-// shellCommand runs a command line from a profile (mfa_process,
-// credential_process) through the shell, as the AWS CLI does.
-func shellCommand(ctx context.Context, line string) *exec.Cmd {
-	if runtime.GOOS == "windows" {
-		return exec.CommandContext(ctx, "cmd.exe", "/C", line)
-	}
-	return exec.CommandContext(ctx, "/bin/sh", "-c", line)
 }

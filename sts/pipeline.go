@@ -2,6 +2,8 @@ package sts
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -165,7 +167,9 @@ func (r *Resolver) Credentials(ctx context.Context, chain *profiles.Chain, opts 
 		return nil, err
 	}
 	cfg := r.clientConfig(chain)
+	call := newCallID()
 	e := r.engine(src, id, cfg)
+	e.call = call
 	creds, err := e.retrieve(ctx, chain, opts)
 	if err != nil && staleSession(err) && e.usedCache {
 		// A cached session AWS no longer honours (expired early, or its
@@ -173,6 +177,7 @@ func (r *Resolver) Credentials(ctx context.Context, chain *profiles.Chain, opts 
 		n, _ := e.forget(chain, opts)
 		e.log.Debug("cached session rejected; retrying with a new one", "dropped", n, "err", err)
 		e = r.engine(src, id, cfg)
+		e.call = call
 		creds, err = e.retrieve(ctx, chain, opts)
 	}
 	if err != nil {
@@ -272,6 +277,13 @@ func (r *Resolver) failure(chain *profiles.Chain, src *onceSource, id SourceIden
 		e.Dropped = n
 	}
 	return e
+}
+
+// newCallID is a random id for one Credentials call.
+func newCallID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // isAWSError reports whether err is a classified AWS or network error.

@@ -53,6 +53,18 @@ func (e *CredentialProcessError) Error() string {
 
 func (e *CredentialProcessError) Unwrap() error { return e.Err }
 
+// CredentialProcessLoopError: awskeep was started by the credential_process
+// of Profile (directly or through a wrapper) and asked for Profile again;
+// running the process once more would loop without end.
+type CredentialProcessLoopError struct {
+	Profile string
+	Command string
+}
+
+func (e *CredentialProcessLoopError) Error() string {
+	return fmt.Sprintf("the credential_process of profile %s (%s) runs awskeep for profile %s again, which would never end; stopped", e.Profile, e.Command, e.Profile)
+}
+
 // CredentialsError: getting credentials for Profile failed with AWS. It
 // carries what an explanation needs about the source that was used and
 // wraps the classified AWS error (*RejectedKeyError, *AccessDeniedError, ...).

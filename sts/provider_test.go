@@ -101,3 +101,16 @@ func (s *keyedStore) Lock(ctx context.Context, name string) (func(), error) {
 	}
 	return s.cache.Lock(ctx, name)
 }
+
+// keyedVault is a real store (its sessions, locks and lock notes) that
+// holds one given key.
+type keyedVault struct {
+	*vault.Store
+	key vault.Key
+}
+
+func (s *keyedVault) KeyProfiles() ([]string, error) { return []string{s.key.Profile}, nil }
+func (s *keyedVault) KeyInfo(string) (vault.KeyInfo, error) {
+	return vault.KeyInfo{Profile: s.key.Profile, AccessKeyID: s.key.AccessKeyID}, nil
+}
+func (s *keyedVault) Key(string) (vault.Key, error) { return s.key, nil }

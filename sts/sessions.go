@@ -92,6 +92,8 @@ type engine struct {
 	// usedCache is set when a step was served from the cache, so a refused
 	// session may be a stale cached one.
 	usedCache bool
+	// call identifies the Credentials call (shared failures, sharedfailure.go).
+	call string
 }
 
 // retrieve returns credentials for chain (Hops[0] is the source's profile,
@@ -178,8 +180,9 @@ func (r *retrieval) obtain(ctx context.Context, s *step) (Credentials, error) {
 		return credentialsFromCache(sess), nil
 	}
 
-	waitStart := time.Now()
-	unlock, err := cache.Lock(ctx, "session-"+s.id)
+	waitStart, waitClock := time.Now(), r.e.clock()
+	lockName := "session-" + s.id
+	unlock, err := cache.Lock(ctx, lockName)
 	if err != nil {
 		return Credentials{}, fmt.Errorf("waiting for the session cache lock of profile %q: %w", s.hop.Profile, err)
 	}
@@ -193,7 +196,12 @@ func (r *retrieval) obtain(ctx context.Context, s *step) (Credentials, error) {
 		return credentialsFromCache(sess), nil
 	}
 
+	if err := r.sharedFailure(lockName, waitClock); err != nil {
+		log.Debug("the call just failed for the caller before; sharing its failure", "err", err)
+		return Credentials{}, err
+	}
 	creds, err := r.call(ctx, s, log)
+	r.shareFailure(lockName, err)
 	if err != nil {
 		return Credentials{}, err
 	}

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/awskeep/awskeep/internal/helperproc"
@@ -19,8 +22,16 @@ import (
 // temporary credentials (with a session token) cannot ask for a session
 // token, so the plan assumes roles straight from them.
 
-// CredentialProcessTimeout bounds another tool's credential_process.
+// CredentialProcessTimeout bounds another tool's credential_process; when
+// it passes, the process is stopped with every process it started.
 const CredentialProcessTimeout = 2 * time.Minute
+
+// CredentialProcessEnv is set in the environment of every credential_process
+// awskeep runs, to the profiles (comma-separated, outermost first) whose
+// credentials it is asked for. An awskeep started by that process (through
+// a wrapper, a symlink, env, sh -c, ...) that is asked for one of them again
+// would loop: it fails at once instead.
+const CredentialProcessEnv = "AWSKEEP_CREDENTIAL_PROCESS_FOR"
 
 func init() {
 	RegisterSourceStep(profiles.SourceProcess, func(env SourceEnv, chain *profiles.Chain, asked string) (Source, error) {
@@ -59,14 +70,27 @@ func (s *processSource) run(ctx context.Context) (SourceCredentials, error) {
 	fail := func(reason string, err error) error {
 		return &CredentialProcessError{Profile: s.hop.Profile, Command: s.hop.CredentialProcess, Reason: reason, Err: err}
 	}
+	outer := ""
+	if s.env.Getenv != nil {
+		outer = s.env.Getenv(CredentialProcessEnv)
+	}
+	if slices.Contains(strings.Split(outer, ","), s.hop.Profile) {
+		return SourceCredentials{}, &CredentialProcessLoopError{Profile: s.hop.Profile, Command: s.hop.CredentialProcess}
+	}
 	if s.env.Log != nil {
 		s.env.Log.Debug("running another tool's credential_process", "profile", s.hop.Profile)
 	}
-	out, err := helperproc.Run(ctx, helperproc.Command{Line: s.hop.CredentialProcess, Timeout: CredentialProcessTimeout, Stderr: s.env.Stderr})
+	marker := s.hop.Profile
+	if outer != "" {
+		marker = outer + "," + marker
+	}
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, CredentialProcessEnv+"=") })
+	env = append(env, CredentialProcessEnv+"="+marker)
+	out, err := helperproc.Run(ctx, helperproc.Command{Line: s.hop.CredentialProcess, Timeout: CredentialProcessTimeout, Stderr: s.env.Stderr, Env: env})
 	var timeout *helperproc.TimeoutError
 	switch {
 	case errors.As(err, &timeout):
-		return SourceCredentials{}, fail(err.Error(), err)
+		return SourceCredentials{}, fail(timeout.Error()+" (it and the programs it started)", err)
 	case err != nil:
 		return SourceCredentials{}, fail(fmt.Sprintf("failed: %v", err), err)
 	}

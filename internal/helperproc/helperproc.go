@@ -22,7 +22,10 @@ import (
 type Command struct {
 	// Line is the command line, run by /bin/sh -c (cmd.exe /C on Windows).
 	Line string
-	// Timeout bounds the run; 0 means no limit beyond ctx.
+	// Timeout bounds the run; 0 means no limit beyond ctx. When it passes,
+	// the helper is killed with every process it started (its process
+	// group; on Windows the helper itself, and awskeep stops waiting for
+	// the output of any it left behind).
 	Timeout time.Duration
 	// Stderr receives the helper's messages; nil discards them.
 	Stderr io.Writer
@@ -30,14 +33,19 @@ type Command struct {
 	Env []string
 }
 
-// TimeoutError: the helper did not finish within Command.Timeout.
+// TimeoutError: the helper did not finish within Command.Timeout and was
+// stopped.
 type TimeoutError struct {
 	Limit time.Duration
 }
 
 func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("timed out after %v", e.Limit)
+	return fmt.Sprintf("timed out after %v and was stopped", e.Limit)
 }
+
+// waitDelay bounds how long Run waits, after killing a helper, for its
+// output pipes to close (a process outside its group may still hold them).
+const waitDelay = 2 * time.Second
 
 // Run runs c and returns what it printed on standard output.
 func Run(ctx context.Context, c Command) ([]byte, error) {
@@ -52,6 +60,8 @@ func Run(ctx context.Context, c Command) ([]byte, error) {
 	if c.Env != nil {
 		cmd.Env = c.Env
 	}
+	ownGroup(cmd)
+	cmd.WaitDelay = waitDelay
 	err := cmd.Run()
 	if err != nil && c.Timeout > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return nil, &TimeoutError{Limit: c.Timeout}
