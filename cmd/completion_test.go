@@ -30,3 +30,24 @@ func TestCompletesProfileNames(t *testing.T) {
 		}
 	}
 }
+
+// Completion offers the values of --format and --backend, and the keys of
+// profile set (KEY= without a space after it; --unset the profile's keys).
+func TestCompletesFlagValuesAndSetKeys(t *testing.T) {
+	te := newTestEnv(t)
+	te.writeFile(t, ".aws/config", threeHopConfig)
+	for _, tt := range []struct {
+		args  []string
+		wants []string
+	}{
+		{[]string{"__complete", "export", "prod", "--format", ""}, []string{"env\n", "json\n", "ini\n", ":4\n"}},
+		{[]string{"__complete", "list", "--backend", ""}, []string{"secret-service\n", "keyctl\n", "file\n", ":4\n"}},
+		{[]string{"__complete", "profile", "set", "prod", ""}, []string{"region=\n", "role_arn=\n", "mfa_process=\n", ":6\n"}},
+		{[]string{"__complete", "profile", "set", "prod", "--unset", ""}, []string{"role_arn\n", "source_profile\n", ":4\n"}},
+	} {
+		if code := te.run(tt.args...); code != 0 {
+			t.Fatalf("%v: exit %d %s", tt.args, code, te.stderr)
+		}
+		mustContain(t, strings.Join(tt.args, " "), te.stdout.String(), tt.wants...)
+	}
+}

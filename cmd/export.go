@@ -52,6 +52,7 @@ section (ini). The output contains secrets: pipe it, do not paste it.`,
 	}
 	opts.Session.register(c)
 	c.Flags().StringVarP(&opts.Format, "format", "f", "env", "Output format: env, json or ini")
+	_ = c.RegisterFlagCompletionFunc("format", completeValues("env", "json", "ini"))
 	return c
 }
 

@@ -29,7 +29,7 @@ Only the lines of the keys you name change. Access keys are never set this way: 
   awskeep profile set base mfa_serial=arn:aws:iam::123456789012:mfa/alice region=eu-west-1
   awskeep profile set prod --unset duration_seconds`,
 		Args:              minArgs(1, "a profile name and KEY=VALUE settings"),
-		ValidArgsFunction: completeProfiles(f),
+		ValidArgsFunction: completeProfileSet(f),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Name, opts.Assign = args[0], args[1:]
 			if err := profiles.CheckProfileName(opts.Name); err != nil {
@@ -50,6 +50,7 @@ Only the lines of the keys you name change. Access keys are never set this way: 
 		},
 	}
 	c.Flags().StringArrayVar(&opts.Unset, "unset", nil, "Remove this key from the profile (repeatable)")
+	_ = c.RegisterFlagCompletionFunc("unset", completeUnsetKeys(f))
 	return c
 }
 

@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/awskeep/awskeep/vault"
 	"github.com/spf13/cobra"
 )
 
@@ -45,6 +46,7 @@ helper for the AWS CLI and SDKs.`,
 	root.SetErr(f.IO.ErrOut)
 	root.PersistentFlags().BoolVar(&debug, "debug", false, "Write debug events (never secrets) to stderr")
 	root.PersistentFlags().StringVar(&f.backend, "backend", "", "Keyring backend (overrides AWSKEEP_BACKEND): secret-service, kwallet, keychain, wincred, pass, keyctl, file")
+	_ = root.RegisterFlagCompletionFunc("backend", completeValues(vault.BackendNames()...))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErrorf(c, "%v", err) })
 
 	root.AddCommand(
