@@ -34,6 +34,15 @@ role_arn = %s
 		t.Errorf("role on web identity: %s", r.stdout)
 	}
 
+	// The environment alone (as EKS sets it) serves a profile with nothing
+	// of its own, and overrides the profile's file and role.
+	u.writeFile(".aws/config", u.readFile(".aws/config")+"[profile bare]\nregion = us-east-1\n")
+	wiEnv := []string{"AWS_WEB_IDENTITY_TOKEN_FILE=" + tokenFile, "AWS_ROLE_ARN=" + roleARN, "AWS_ROLE_SESSION_NAME=from-env"}
+	r = u.run("", wiEnv, "exec", "bare", "--", "aws", "sts", "get-caller-identity", "--query", "Arn", "--output", "text")
+	if r.code != 0 || !strings.HasSuffix(strings.TrimSpace(r.stdout), ":assumed-role/"+roleName(roleARN)+"/from-env") {
+		t.Errorf("web identity from the environment: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+
 	// A rotated token is read at the next cold call; an expired one is
 	// explained (exp from the token), exit 3, and never printed.
 	u.ok("", "clear")

@@ -86,6 +86,10 @@ type ResolveOptions struct {
 	// HasStoredKey reports whether the keyring holds a key for profile;
 	// nil means no profile has one.
 	HasStoredKey func(profile string) bool
+	// WebIdentityEnv is true when AWS_WEB_IDENTITY_TOKEN_FILE and
+	// AWS_ROLE_ARN are set: a chain's last profile with nothing of its own
+	// then draws on that web identity, as in the SDKs.
+	WebIdentityEnv bool
 }
 
 // Resolve is ResolveWith without a keyring: no profile counts as having a
@@ -211,6 +215,8 @@ func terminalCredentials(h Hop, o ResolveOptions) SourceKind {
 		return SourceSSO
 	case h.CredentialProcess != "" && !RunsAwskeep(h.CredentialProcess):
 		return SourceProcess
+	case o.WebIdentityEnv:
+		return SourceWebIdentity
 	}
 	return SourceNone
 }

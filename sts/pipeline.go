@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -141,7 +142,8 @@ func (r *Resolver) Resolve(set *profiles.Set, name string) (*profiles.Chain, err
 		}
 		return stored[profile]
 	}
-	chain, err := set.ResolveWith(name, profiles.ResolveOptions{HasStoredKey: has})
+	webIdentityEnv := strings.TrimSpace(r.getenv("AWS_WEB_IDENTITY_TOKEN_FILE")) != "" && strings.TrimSpace(r.getenv("AWS_ROLE_ARN")) != ""
+	chain, err := set.ResolveWith(name, profiles.ResolveOptions{HasStoredKey: has, WebIdentityEnv: webIdentityEnv})
 	if err == nil && listErr != nil {
 		return nil, listErr
 	}
