@@ -217,10 +217,16 @@ func readKeyPair(opts *addOptions) (string, vault.Secret, error) {
 		}
 	}
 	id, err := readLine(f.IO.In)
+	if errors.Is(err, errLineTooLong) {
+		return "", "", fmt.Errorf("reading the access key ID from standard input: %w", err)
+	}
 	if err != nil {
 		return "", "", errors.New("no key given: pipe two lines (key id, secret) to standard input, use --env, or run on a terminal")
 	}
 	secret, err := readLine(f.IO.In)
+	if errors.Is(err, errLineTooLong) {
+		return "", "", fmt.Errorf("reading the secret access key from standard input: %w", err)
+	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		return "", "", errors.New("standard input has the key id but no secret on the second line")
 	}

@@ -126,3 +126,29 @@ func TestAddOverStoredKey(t *testing.T) {
 		t.Fatalf("same key again: exit %d\n%s", code, te.stderr)
 	}
 }
+
+// add reads a bounded line: a runaway input is refused at once, not read
+// to its end byte by byte.
+func TestAddRefusesHugeLine(t *testing.T) {
+	te := newTestEnv(t)
+	r := &countingReader{r: strings.NewReader(strings.Repeat("A", 30<<20) + "\nsecret\n")}
+	te.f.IO.In = r
+	if code := te.run("add", "dev", "--no-verify"); code != exitFailure {
+		t.Fatalf("exit %d\n%s", code, te.stderr)
+	}
+	mustContain(t, "stderr", te.stderr.String(), "reading the access key ID from standard input: the line is longer than 4096 bytes")
+	if r.n > maxLineLen+1 {
+		t.Errorf("read %d bytes of a 30 MB line", r.n)
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}

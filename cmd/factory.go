@@ -135,6 +135,14 @@ func readHidden(rw io.ReadWriter) (string, error) {
 	return readLine(rw)
 }
 
+// maxLineLen bounds what readLine accepts: every answer awskeep reads (a
+// key ID of at most 128 characters, a secret, an MFA code, a passphrase)
+// fits many times over, and a runaway input stops at once.
+const maxLineLen = 4096
+
+// errLineTooLong: the input line passed maxLineLen.
+var errLineTooLong = fmt.Errorf("the line is longer than %d bytes; that is no key, secret or code", maxLineLen)
+
 // readLine reads one line byte by byte, so nothing after it is consumed.
 func readLine(r io.Reader) (string, error) {
 	var line []byte
@@ -144,6 +152,9 @@ func readLine(r io.Reader) (string, error) {
 		if n == 1 {
 			if buf[0] == '\n' {
 				break
+			}
+			if len(line) == maxLineLen {
+				return "", errLineTooLong
 			}
 			line = append(line, buf[0])
 		}

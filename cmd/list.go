@@ -91,7 +91,9 @@ func runList(_ context.Context, opts *listOptions) error {
 	}
 	now := f.Now()
 	if _, err := rotateAfterDefault(f); err != nil {
-		return err // say so once, rather than ignoring a typo in the variable
+		// Say so once, rather than ignoring a typo in the variable, and
+		// list anyway: reminders use the 90-day default meanwhile.
+		fmt.Fprintf(f.IO.ErrOut, "awskeep: warning: %v; reminders use 90d\n", err)
 	}
 	var rows []listedProfile
 	var reminders []string

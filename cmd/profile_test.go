@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/awskeep/awskeep/vault"
@@ -236,5 +237,19 @@ func TestClearAndUnsetUnknownProfile(t *testing.T) {
 	}
 	if code := te.run("clear", "prod"); code != 0 {
 		t.Errorf("clear prod: exit %d\n%s", code, te.stderr)
+	}
+}
+
+// A bad AWSKEEP_ROTATE_AFTER is one warning; list still lists.
+func TestListWithBadRotateAfterWarnsOnce(t *testing.T) {
+	te := newTestEnv(t)
+	te.writeFile(t, ".aws/config", threeHopConfig)
+	te.env["AWSKEEP_ROTATE_AFTER"] = "bogus"
+	if code := te.run("list"); code != 0 {
+		t.Fatalf("exit %d\n%s", code, te.stderr)
+	}
+	mustContain(t, "stdout", te.stdout.String(), "prod-admin")
+	if n := strings.Count(te.stderr.String(), "AWSKEEP_ROTATE_AFTER=bogus"); n != 1 {
+		t.Errorf("stderr names the variable %d times:\n%s", n, te.stderr)
 	}
 }
