@@ -357,3 +357,52 @@ func TestKeyringMove(t *testing.T) {
 		t.Errorf("%d GetSessionToken calls: the moved session was not used", n)
 	}
 }
+
+// TestFileWithoutKernelKeyring: under a seccomp filter that blocks the
+// keyring system calls (as Docker's default profile does), unlock says the
+// kernel keyring is not available; a command on a terminal still works by
+// asking, says it cannot stay unlocked, and the next one asks again.
+func TestFileWithoutKernelKeyring(t *testing.T) {
+	u := fileUser(t)
+	wrapper := []string{noKeyctlEnv + "=" + awskeepBin}
+	blocked := func(stdin string, args ...string) result {
+		cmd := exec.Command(os.Args[0], args...)
+		cmd.Env = append(append([]string{}, u.env...), wrapper...)
+		cmd.Stdin = strings.NewReader(stdin)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		r := result{stdout: out.String(), stderr: errb.String()}
+		if ee, ok := err.(*exec.ExitError); ok {
+			r.code = ee.ExitCode()
+		}
+		return r
+	}
+	r := blocked(filePassphrase+"\n", "unlock")
+	if r.code != 1 || !strings.Contains(r.stderr, "kernel keyring") || !strings.Contains(r.stderr, "not available here") {
+		t.Fatalf("unlock without keyctl: exit %d, %q", r.code, r.stderr)
+	}
+	// Locked stays locked, and the error still points to unlock.
+	r = blocked("", "credential-process", "kim")
+	if r.code != 1 || !strings.Contains(r.stderr, "awskeep unlock") {
+		t.Errorf("credential-process without keyctl or terminal: exit %d, %q", r.code, r.stderr)
+	}
+	for i := range 2 {
+		outDir := t.TempDir()
+		cmd := exec.Command("python3", "-c", parallelTTYDriver, outDir, "1", os.Args[0], "credential-process", "kim")
+		cmd.Env = append(append(append([]string{}, u.env...), wrapper...), "ANSWER="+filePassphrase, "AWSKEEP_TEST_ANNOUNCE=1")
+		var terminal bytes.Buffer
+		cmd.Stderr = &terminal
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("run %d on a terminal: %v\n%s", i, err, terminal.String())
+		}
+		if got := strings.TrimSpace(string(out)); got != "1" {
+			t.Errorf("run %d: %s prompts, want 1 (nothing cached between runs)", i, got)
+		}
+		contains(t, "terminal", terminal.String(), "each command will ask for the passphrase")
+		b, _ := os.ReadFile(filepath.Join(outDir, "out.0"))
+		credentialJSON(t, string(b))
+	}
+}
