@@ -2,18 +2,17 @@ package cmd
 
 import (
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/awskeep/awskeep/internal/awstest"
 	"github.com/awskeep/awskeep/vault"
 )
 
-// fakeSTS answers GetSessionToken and AssumeRole, and can refuse the cached
-// MFA session as expired, as AWS does when a token dies early.
+// fakeSTS answers GetSessionToken and AssumeRole (on awstest.Fake), and can
+// refuse the cached MFA session as expired, as AWS does when a token dies early.
 type fakeSTS struct {
 	mu            sync.Mutex
 	now           func() time.Time
@@ -22,33 +21,29 @@ type fakeSTS struct {
 	expireSession string // AssumeRole signed by this key id gets ExpiredToken
 }
 
-func (s *fakeSTS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
-	auth := r.Header.Get("Authorization")
-	signer := auth[strings.Index(auth, "Credential=")+len("Credential="):]
-	signer = signer[:strings.Index(signer, "/")]
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	action := r.Form.Get("Action")
-	s.calls = append(s.calls, action+" by "+signer)
-	creds := func(id string, d time.Duration) string {
-		return fmt.Sprintf("<Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>secret-%s</SecretAccessKey><SessionToken>token-%s</SessionToken><Expiration>%s</Expiration></Credentials>",
-			id, id, id, s.now().Add(d).UTC().Format(time.RFC3339))
+// start serves s on an awstest.Fake and returns its URL.
+func (s *fakeSTS) start(t *testing.T) string {
+	f := awstest.NewFake(t)
+	answer := func(r awstest.Request, _ int) awstest.Reply {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.calls = append(s.calls, r.Action+" by "+r.AccessKeyID)
+		switch {
+		case r.Action == "AssumeRole" && r.AccessKeyID == s.expireSession:
+			return awstest.Error(400, "ExpiredToken", "The security token included in the request is expired")
+		case r.Action == "GetSessionToken":
+			s.sessions++
+			id := fmt.Sprintf("ASIASESSION%09d", s.sessions)
+			return awstest.Result(awstest.CredentialsXML(id, "secret-"+id, "token-"+id, s.now().Add(12*time.Hour)))
+		default:
+			id := fmt.Sprintf("ASIAROLE%012d", len(s.calls))
+			return awstest.Result(awstest.CredentialsXML(id, "secret-"+id, "token-"+id, s.now().Add(time.Hour)) +
+				"<AssumedRoleUser><Arn>arn:aws:sts::111111111111:assumed-role/r/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser>")
+		}
 	}
-	switch {
-	case action == "AssumeRole" && signer == s.expireSession:
-		w.WriteHeader(400)
-		fmt.Fprint(w, `<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error><RequestId>r</RequestId></ErrorResponse>`)
-	case action == "GetSessionToken":
-		s.sessions++
-		fmt.Fprintf(w, `<GetSessionTokenResponse><GetSessionTokenResult>%s</GetSessionTokenResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetSessionTokenResponse>`,
-			creds(fmt.Sprintf("ASIASESSION%09d", s.sessions), 12*time.Hour))
-	case action == "AssumeRole":
-		fmt.Fprintf(w, `<AssumeRoleResponse><AssumeRoleResult>%s<AssumedRoleUser><Arn>arn:aws:sts::111111111111:assumed-role/r/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleResponse>`,
-			creds(fmt.Sprintf("ASIAROLE%012d", len(s.calls)), time.Hour))
-	default:
-		w.WriteHeader(400)
-	}
+	f.Handle("GetSessionToken", answer)
+	f.Handle("AssumeRole", answer)
+	return f.URL
 }
 
 // TestExpiredCachedSessionIsReplacedSilently: when AWS refuses a cached MFA
@@ -58,9 +53,7 @@ func TestExpiredCachedSessionIsReplacedSilently(t *testing.T) {
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	te.f.Now = func() time.Time { return now }
 	fake := &fakeSTS{now: te.f.Now}
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
-	te.env["AWS_ENDPOINT_URL"] = srv.URL
+	te.env["AWS_ENDPOINT_URL"] = fake.start(t)
 	te.writeFile(t, ".aws/config", "[profile base]\nmfa_serial = arn:aws:iam::111111111111:mfa/me\n[profile role]\nsource_profile = base\nrole_arn = arn:aws:iam::111111111111:role/r\n")
 	store, err := te.f.Vault()
 	if err != nil {
@@ -106,9 +99,7 @@ func TestMidChainStoredKeyEndsTheChain(t *testing.T) {
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	te.f.Now = func() time.Time { return now }
 	fake := &fakeSTS{now: te.f.Now}
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
-	te.env["AWS_ENDPOINT_URL"] = srv.URL
+	te.env["AWS_ENDPOINT_URL"] = fake.start(t)
 	te.writeFile(t, ".aws/config", "[profile a]\nsource_profile = b\nrole_arn = arn:aws:iam::111111111111:role/a\n"+
 		"[profile b]\nsource_profile = c\nrole_arn = arn:aws:iam::111111111111:role/b\n[profile c]\n")
 	storeKey(t, te, vault.Key{Profile: "b", AccessKeyID: "AKIABBBBBBBBBBBBBBB2", SecretAccessKey: "b-secret-000000000000000000000000000000", CreatedAt: now, AddedAt: now})

@@ -3,14 +3,14 @@ package sts
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/awskeep/awskeep/internal/awstest"
 )
 
 // reply is one canned HTTP answer of a fake STS endpoint.
@@ -20,30 +20,27 @@ type reply struct {
 	msg    string
 }
 
-const identityXML = `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-<GetCallerIdentityResult><Arn>arn:aws:iam::111122223333:user/fake</Arn><UserId>AIDAFAKE</UserId><Account>111122223333</Account></GetCallerIdentityResult>
-<ResponseMetadata><RequestId>req-ok</RequestId></ResponseMetadata></GetCallerIdentityResponse>`
+// identityResult is a successful GetCallerIdentity's result.
+const identityResult = `<Arn>arn:aws:iam::111122223333:user/fake</Arn><UserId>AIDAFAKE</UserId><Account>111122223333</Account>`
 
-// fakeSTS answers with replies in order, repeating the last, and counts
-// the requests it got.
-func fakeSTS(t *testing.T, replies ...reply) (endpoint string, requests *atomic.Int32) {
+// requestCount counts a fake's requests.
+type requestCount struct{ f *awstest.Fake }
+
+func (c requestCount) Load() int32 { return int32(len(c.f.Requests())) }
+
+// fakeSTS answers GetCallerIdentity with replies in order, repeating the
+// last, and counts the requests it got.
+func fakeSTS(t *testing.T, replies ...reply) (endpoint string, requests requestCount) {
 	t.Helper()
-	requests = new(atomic.Int32)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := int(requests.Add(1))
+	f := awstest.NewFake(t)
+	f.Handle("GetCallerIdentity", func(_ awstest.Request, n int) awstest.Reply {
 		rep := replies[min(n, len(replies))-1]
-		w.Header().Set("Content-Type", "text/xml")
-		w.Header().Set("X-Amzn-RequestId", fmt.Sprintf("req-%d", n))
 		if rep.code == "" {
-			fmt.Fprint(w, identityXML)
-			return
+			return awstest.Result(identityResult)
 		}
-		w.WriteHeader(rep.status)
-		fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>req-%d</RequestId></ErrorResponse>`,
-			rep.code, rep.msg, n)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL, requests
+		return awstest.Error(rep.status, rep.code, rep.msg)
+	})
+	return f.URL, requestCount{f}
 }
 
 func fastConfig(endpoint string) ClientConfig {

@@ -3,42 +3,13 @@ package sts
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/awskeep/awskeep/internal/memvault"
 	"github.com/awskeep/awskeep/profiles"
 	"github.com/awskeep/awskeep/vault"
 )
-
-// countingStore counts the secrets read from a Store.
-type countingStore struct {
-	Store
-	mu                  sync.Mutex
-	keyReads, sessReads int
-}
-
-func (c *countingStore) Key(p string) (vault.Key, error) {
-	c.mu.Lock()
-	c.keyReads++
-	c.mu.Unlock()
-	return c.Store.Key(p)
-}
-
-func (c *countingStore) Session(id string) (vault.Session, error) {
-	c.mu.Lock()
-	c.sessReads++
-	c.mu.Unlock()
-	return c.Store.Session(id)
-}
-
-func (c *countingStore) reads() (keys, sessions int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	k, s := c.keyReads, c.sessReads
-	c.keyReads, c.sessReads = 0, 0
-	return k, s
-}
 
 // A warm call reads one secret, the cached session; the stored key is read
 // only when STS must be called.
@@ -52,19 +23,19 @@ func TestWarmCallReadsOneSecret(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			f := newSessionFake(t)
-			store := &countingStore{Store: &keyedStore{cache: newMemCache(), key: fakeKey}}
+			store := memvault.New(fakeKey)
 			r := &Resolver{Store: store, MFA: (&countingMFA{code: "123456"}).get, Configure: func(c *ClientConfig) { *c = fastConfig(f.URL) }}
 			if _, err := r.Credentials(context.Background(), chain, Options{}); err != nil {
 				t.Fatal(err)
 			}
-			if keys, _ := store.reads(); keys != 1 {
+			if keys, _ := store.Reads(); keys != 1 {
 				t.Errorf("cold call read the key %d times, want 1", keys)
 			}
 			res, err := r.Credentials(context.Background(), chain, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if keys, sessions := store.reads(); keys != 0 || sessions != 1 || res.Source != SourceCache {
+			if keys, sessions := store.Reads(); keys != 0 || sessions != 1 || res.Source != SourceCache {
 				t.Errorf("warm call read %d keys and %d sessions (source %s), want 0 and 1 from the cache", keys, sessions, res.Source)
 			}
 			if res.Key == nil || res.Key.AccessKeyID != fakeKey.AccessKeyID {
@@ -87,7 +58,8 @@ func TestRejectedKeyDropsItsSessions(t *testing.T) {
 	}
 	key := fakeKey
 	key.AddedAt = time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
-	r := &Resolver{Store: &keyedStore{cache: cache, key: key}, Configure: func(c *ClientConfig) { *c = fastConfig(f.URL) }}
+	cache.PutKey(key)
+	r := &Resolver{Store: cache, Configure: func(c *ClientConfig) { *c = fastConfig(f.URL) }}
 	chain := chainOf(profiles.Hop{Profile: "base"}, profiles.Hop{Profile: "admin", RoleARN: "arn:aws:iam::1:role/a"})
 	_, err := r.Credentials(context.Background(), chain, Options{})
 	var ce *CredentialsError
@@ -101,7 +73,7 @@ func TestRejectedKeyDropsItsSessions(t *testing.T) {
 	if got != want {
 		t.Errorf("CredentialsError = %+v\nwant %+v", got, want)
 	}
-	if left := cache.all(); len(left) != 1 || left[0].SourceKeyID != "AKIAOTHEROTHEROTHER1" {
+	if left := cache.AllSessions(); len(left) != 1 || left[0].SourceKeyID != "AKIAOTHEROTHEROTHER1" {
 		t.Errorf("sessions left: %+v, want only the other key's", left)
 	}
 }

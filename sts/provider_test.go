@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/awskeep/awskeep/internal/memvault"
 	"github.com/awskeep/awskeep/profiles"
 	"github.com/awskeep/awskeep/vault"
 )
@@ -20,9 +21,9 @@ type Provider struct {
 	Log    *slog.Logger
 }
 
-func (p *Provider) resolver() *Resolver {
+func (p *Provider) resolver(chain *profiles.Chain) *Resolver {
 	return &Resolver{
-		Store:     &keyedStore{cache: p.Cache, key: p.Key},
+		Store:     p.store(chain),
 		MFA:       p.MFA,
 		Now:       p.Now,
 		Log:       p.Log,
@@ -30,9 +31,28 @@ func (p *Provider) resolver() *Resolver {
 	}
 }
 
+// store is Cache holding Key as the key of chain's source: an in-memory
+// store, or a real one (its sessions, locks and notes) that answers with Key.
+func (p *Provider) store(chain *profiles.Chain) Store {
+	key := p.Key
+	if chain != nil && len(chain.Hops) > 0 {
+		key.Profile = chain.Source().Profile
+	}
+	switch c := p.Cache.(type) {
+	case nil:
+		return memvault.New(key)
+	case *memvault.Store:
+		c.PutKey(key)
+		return c
+	case *vault.Store:
+		return &keyedVault{Store: c, key: key}
+	}
+	panic("Provider.Cache: a *memvault.Store, a *vault.Store or nil")
+}
+
 // Retrieve is Resolver.Credentials.
 func (p *Provider) Retrieve(ctx context.Context, chain *profiles.Chain, opts Options) (Credentials, error) {
-	res, err := p.resolver().Credentials(ctx, chain, opts)
+	res, err := p.resolver(chain).Credentials(ctx, chain, opts)
 	if err != nil {
 		return Credentials{}, err
 	}
@@ -49,7 +69,7 @@ func (p *Provider) plan(chain *profiles.Chain, opts Options) (*step, error) {
 }
 
 func (p *Provider) engine(chain *profiles.Chain) *engine {
-	r := p.resolver()
+	r := p.resolver(chain)
 	src, err := r.source(chain)
 	if err != nil {
 		panic(err)
@@ -59,47 +79,6 @@ func (p *Provider) engine(chain *profiles.Chain) *engine {
 		panic(err)
 	}
 	return r.engine(src, id, r.clientConfig(chain))
-}
-
-// keyedStore is a Store holding one key over a SessionCache.
-type keyedStore struct {
-	cache SessionCache
-	key   vault.Key
-}
-
-func (s *keyedStore) KeyProfiles() ([]string, error) { return []string{s.key.Profile}, nil }
-func (s *keyedStore) KeyInfo(profile string) (vault.KeyInfo, error) {
-	return vault.KeyInfo{Profile: s.key.Profile, AccessKeyID: s.key.AccessKeyID, CreatedAt: s.key.CreatedAt}, nil
-}
-func (s *keyedStore) Key(profile string) (vault.Key, error) { return s.key, nil }
-func (s *keyedStore) Backend() string                       { return "test" }
-
-func (s *keyedStore) Session(id string) (vault.Session, error) {
-	if s.cache == nil {
-		return vault.Session{}, &vault.NotFoundError{Kind: "session", Name: id}
-	}
-	return s.cache.Session(id)
-}
-
-func (s *keyedStore) PutSession(sess vault.Session) error {
-	if s.cache == nil {
-		return nil
-	}
-	return s.cache.PutSession(sess)
-}
-
-func (s *keyedStore) DeleteSessions(match func(vault.SessionInfo) bool) (int, error) {
-	if s.cache == nil {
-		return 0, nil
-	}
-	return s.cache.DeleteSessions(match)
-}
-
-func (s *keyedStore) Lock(ctx context.Context, name string) (func(), error) {
-	if s.cache == nil {
-		return func() {}, nil
-	}
-	return s.cache.Lock(ctx, name)
 }
 
 // keyedVault is a real store (its sessions, locks and lock notes) that

@@ -4,30 +4,28 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"regexp"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/awskeep/awskeep/internal/awstest"
 	"github.com/awskeep/awskeep/profiles"
 	"github.com/awskeep/awskeep/vault"
 )
 
-// fakeIAM is a tiny STS+IAM query endpoint for what moto cannot show:
-// moto's GetSessionToken credentials are refused under auth, and moto
-// accepts a new key at once. It records which key signed each call.
+// fakeIAM is the STS and IAM calls of a rotation on awstest.Fake, for what
+// moto cannot show: moto's GetSessionToken credentials are refused under
+// auth, and moto accepts a new key at once.
 type fakeIAM struct {
-	mu    sync.Mutex
-	keys  []string // the user's access keys
-	calls []fakeCall
+	mu   sync.Mutex
+	keys []string // the user's access keys
 	// rejectNew is how many GetCallerIdentity calls with a key created
 	// here are refused before it is accepted (IAM propagating).
 	rejectNew int
 	created   map[string]bool
 	next      int
+	fake      *awstest.Fake
 }
 
 type fakeCall struct{ action, signer, serial, code string }
@@ -35,79 +33,57 @@ type fakeCall struct{ action, signer, serial, code string }
 const (
 	fakeOldKey     = "AKIAFAKEOLDOLDOLD001"
 	fakeSessionKey = "ASIAFAKESESSION00001"
-	fakeNS         = `xmlns="https://iam.amazonaws.com/doc/2010-05-08/"`
 )
-
-var credentialRE = regexp.MustCompile(`Credential=([A-Z0-9]+)/`)
 
 func newFakeIAM(t *testing.T, f *fakeIAM) string {
 	t.Helper()
 	f.created = map[string]bool{}
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
-func (f *fakeIAM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, err.Error(), 400)
-		return
-	}
-	action := r.Form.Get("Action")
-	signer := ""
-	if m := credentialRE.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
-		signer = m[1]
-	}
-	f.calls = append(f.calls, fakeCall{action, signer, r.Form.Get("SerialNumber"), r.Form.Get("TokenCode")})
-	w.Header().Set("Content-Type", "text/xml")
-	meta := `<ResponseMetadata><RequestId>req</RequestId></ResponseMetadata>`
-	switch action {
-	case "GetCallerIdentity":
-		if f.created[signer] && f.rejectNew > 0 {
+	f.fake = awstest.NewFake(t)
+	f.fake.Handle("GetCallerIdentity", func(r awstest.Request, _ int) awstest.Reply {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.created[r.AccessKeyID] && f.rejectNew > 0 {
 			f.rejectNew--
-			w.WriteHeader(403)
-			fmt.Fprint(w, `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error><RequestId>req</RequestId></ErrorResponse>`)
-			return
+			return awstest.Error(403, "InvalidClientTokenId", "The security token included in the request is invalid.")
 		}
-		fmt.Fprint(w, identityXML)
-	case "GetSessionToken":
-		fmt.Fprintf(w, `<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetSessionTokenResult><Credentials>
-<AccessKeyId>%s</AccessKeyId><SecretAccessKey>session-secret</SecretAccessKey><SessionToken>session-token</SessionToken>
-<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></GetSessionTokenResult>%s</GetSessionTokenResponse>`, fakeSessionKey, meta)
-	case "ListAccessKeys":
+		return awstest.Result(identityResult)
+	})
+	f.fake.Handle("GetSessionToken", func(awstest.Request, int) awstest.Reply {
+		return awstest.Result(awstest.CredentialsXML(fakeSessionKey, "session-secret", "session-token", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)))
+	})
+	f.fake.Handle("ListAccessKeys", func(awstest.Request, int) awstest.Reply {
+		f.mu.Lock()
+		defer f.mu.Unlock()
 		members := ""
 		for _, k := range f.keys {
 			members += fmt.Sprintf(`<member><UserName>fake</UserName><AccessKeyId>%s</AccessKeyId><Status>Active</Status><CreateDate>%s</CreateDate></member>`,
 				k, time.Now().UTC().Format(time.RFC3339))
 		}
-		fmt.Fprintf(w, `<ListAccessKeysResponse %s><ListAccessKeysResult><AccessKeyMetadata>%s</AccessKeyMetadata><IsTruncated>false</IsTruncated></ListAccessKeysResult>%s</ListAccessKeysResponse>`,
-			fakeNS, members, meta)
-	case "CreateAccessKey":
+		return awstest.Result(`<AccessKeyMetadata>` + members + `</AccessKeyMetadata><IsTruncated>false</IsTruncated>`)
+	})
+	f.fake.Handle("CreateAccessKey", func(awstest.Request, int) awstest.Reply {
+		f.mu.Lock()
+		defer f.mu.Unlock()
 		f.next++
 		id := fmt.Sprintf("AKIAFAKENEWNEWNEW%03d", f.next)
 		f.keys = append(f.keys, id)
 		f.created[id] = true
-		fmt.Fprintf(w, `<CreateAccessKeyResponse %s><CreateAccessKeyResult><AccessKey><UserName>fake</UserName><AccessKeyId>%s</AccessKeyId>
-<Status>Active</Status><SecretAccessKey>new-secret</SecretAccessKey><CreateDate>%s</CreateDate></AccessKey></CreateAccessKeyResult>%s</CreateAccessKeyResponse>`,
-			fakeNS, id, time.Now().UTC().Format(time.RFC3339), meta)
-	case "DeleteAccessKey":
-		f.keys = slices.DeleteFunc(f.keys, func(k string) bool { return k == r.Form.Get("AccessKeyId") })
-		fmt.Fprintf(w, `<DeleteAccessKeyResponse %s>%s</DeleteAccessKeyResponse>`, fakeNS, meta)
-	default:
-		http.Error(w, "unexpected action "+action, 400)
-	}
+		return awstest.Result(fmt.Sprintf(`<AccessKey><UserName>fake</UserName><AccessKeyId>%s</AccessKeyId><Status>Active</Status><SecretAccessKey>new-secret</SecretAccessKey><CreateDate>%s</CreateDate></AccessKey>`,
+			id, time.Now().UTC().Format(time.RFC3339)))
+	})
+	f.fake.Handle("DeleteAccessKey", func(r awstest.Request, _ int) awstest.Reply {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.keys = slices.DeleteFunc(f.keys, func(k string) bool { return k == r.Params.Get("AccessKeyId") })
+		return awstest.Result("")
+	})
+	return f.fake.URL
 }
 
 func (f *fakeIAM) callsOf(action string) []fakeCall {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	var out []fakeCall
-	for _, c := range f.calls {
-		if c.action == action {
-			out = append(out, c)
-		}
+	for _, r := range f.fake.Of(action) {
+		out = append(out, fakeCall{r.Action, r.AccessKeyID, r.Params.Get("SerialNumber"), r.Params.Get("TokenCode")})
 	}
 	return out
 }

@@ -4,83 +4,20 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/awskeep/awskeep/internal/awstest"
+	"github.com/awskeep/awskeep/internal/memvault"
 	"github.com/awskeep/awskeep/profiles"
 	"github.com/awskeep/awskeep/vault"
 )
 
-// memStore is an in-memory RotationStore; vault's own tests cover the
+// memStore is the in-memory store (memvault); vault's own tests cover the
 // keyring side of the journal.
-type memStore struct {
-	mu       sync.Mutex
-	keys     map[string]vault.Key
-	journals map[string]vault.RotationJournal
-	sessions []vault.SessionInfo
-	// failPutKey makes PutKey fail, like a keyring that went away.
-	failPutKey error
-}
+type memStore = memvault.Store
 
-func newMemStore(k vault.Key) *memStore {
-	return &memStore{keys: map[string]vault.Key{k.Profile: k}, journals: map[string]vault.RotationJournal{}}
-}
-
-func (m *memStore) Key(p string) (vault.Key, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	k, ok := m.keys[p]
-	if !ok {
-		return vault.Key{}, &vault.NotFoundError{Kind: "key", Name: p}
-	}
-	return k, nil
-}
-
-func (m *memStore) PutKey(k vault.Key) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.failPutKey != nil {
-		return m.failPutKey
-	}
-	m.keys[k.Profile] = k
-	return nil
-}
-
-func (m *memStore) RotationJournal(p string) (vault.RotationJournal, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	j, ok := m.journals[p]
-	if !ok {
-		return vault.RotationJournal{}, &vault.NotFoundError{Kind: "rotation journal", Name: p}
-	}
-	return j, nil
-}
-
-func (m *memStore) PutRotationJournal(j vault.RotationJournal) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.journals[j.Profile] = j
-	return nil
-}
-
-func (m *memStore) DeleteRotationJournal(p string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.journals, p)
-	return nil
-}
-
-func (m *memStore) DeleteSessions(match func(vault.SessionInfo) bool) (int, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	n := len(m.sessions)
-	m.sessions = slices.DeleteFunc(m.sessions, match)
-	return n - len(m.sessions), nil
-}
-
-func (m *memStore) Lock(context.Context, string) (func(), error) { return func() {}, nil }
+func newMemStore(k vault.Key) *memStore { return memvault.New(k) }
 
 // rotatingUser is a moto user allowed to manage its own keys, with its key
 // stored for profile "work".
@@ -128,10 +65,8 @@ func TestRotateEndToEnd(t *testing.T) {
 	t.Parallel()
 	u, store := rotatingUser(t)
 	old := u.Key.AccessKeyID
-	store.sessions = []vault.SessionInfo{
-		{ID: "s1", Profile: "work", SourceKeyID: old},
-		{ID: "s2", Profile: "other", SourceKeyID: "AKIAOTHEROTHEROTHER1"},
-	}
+	store.PutSession(vault.Session{ID: "s1", Profile: "work", SourceKeyID: old})
+	store.PutSession(vault.Session{ID: "s2", Profile: "other", SourceKeyID: "AKIAOTHEROTHEROTHER1"})
 	var steps []RotateStep
 	r := newRotator(store)
 	r.OnEvent = func(ev RotateEvent) { steps = append(steps, ev.Step) }
@@ -152,8 +87,8 @@ func TestRotateEndToEnd(t *testing.T) {
 	if !stored.CreatedFromIAM || stored.CreatedAt.Before(before) || stored.ARN != u.ARN || stored.UserName != u.Name {
 		t.Errorf("stored key metadata = %+v", stored)
 	}
-	if len(store.sessions) != 1 || store.sessions[0].ID != "s2" {
-		t.Errorf("sessions after rotate = %+v, want only the other key's", store.sessions)
+	if left, _ := store.Sessions(); len(left) != 1 || left[0].ID != "s2" {
+		t.Errorf("sessions after rotate = %+v, want only the other key's", left)
 	}
 }
 
@@ -261,7 +196,7 @@ func TestRotateJournalThatNoLongerApplies(t *testing.T) {
 			moto.DeleteAccessKey(t, u, j.NewKey.AccessKeyID)
 			mine := moto.CreateAccessKey(t, u)
 			moto.DeleteAccessKey(t, u, u.Key.AccessKeyID)
-			store.keys["work"] = vault.Key{Profile: "work", AccessKeyID: mine.AccessKeyID, SecretAccessKey: vault.Secret(mine.SecretAccessKey)}
+			store.PutKey(vault.Key{Profile: "work", AccessKeyID: mine.AccessKeyID, SecretAccessKey: vault.Secret(mine.SecretAccessKey)})
 		}, ReasonStoredKeyChanged},
 	}
 	for _, tt := range tests {
@@ -313,7 +248,7 @@ func TestRotatePromotedButNotRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	j, _ := store.RotationJournal("work")
-	store.keys["work"] = j.NewKey // promoted; the journal still says verified
+	store.PutKey(j.NewKey) // promoted; the journal still says verified
 
 	r.AfterStep = nil
 	if _, err := r.Rotate(context.Background()); err != nil {
@@ -351,7 +286,7 @@ func TestRotateStoreFailsAfterCreate(t *testing.T) {
 	t.Parallel()
 	u, store := rotatingUser(t)
 	r := newRotator(store)
-	failing := &failingJournal{memStore: store, failAt: string(RotateStored)}
+	failing := &failingJournal{Store: store, failAt: string(RotateStored)}
 	r.Store = failing
 	_, err := r.Rotate(context.Background())
 	if !errors.Is(err, errInjected) {
@@ -366,7 +301,7 @@ func TestRotateStoreFailsAfterCreate(t *testing.T) {
 }
 
 type failingJournal struct {
-	*memStore
+	*memvault.Store
 	failAt string
 }
 
@@ -374,11 +309,11 @@ func (f *failingJournal) PutRotationJournal(j vault.RotationJournal) error {
 	if j.Step == f.failAt {
 		return errInjected
 	}
-	return f.memStore.PutRotationJournal(j)
+	return f.Store.PutRotationJournal(j)
 }
 
 func TestRotateNoStoredKey(t *testing.T) {
-	store := &memStore{keys: map[string]vault.Key{}, journals: map[string]vault.RotationJournal{}}
+	store := memvault.New()
 	_, err := newRotator(store).Rotate(context.Background())
 	var notFound *vault.NotFoundError
 	if !errors.As(err, &notFound) {

@@ -3,14 +3,14 @@ package sts
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/awskeep/awskeep/internal/awstest"
+	"github.com/awskeep/awskeep/internal/memvault"
 	"github.com/awskeep/awskeep/profiles"
 	"github.com/awskeep/awskeep/vault"
 )
@@ -22,153 +22,57 @@ type stsRequest struct {
 	SignedBy string // access key id from the Authorization header
 }
 
-// sessionFake is an STS endpoint for GetSessionToken and AssumeRole that
-// records what it got. Credentials it issues are numbered (ASIAFAKE0001...)
-// and expire DurationSeconds after the fake's real-time now.
+// sessionFake is GetSessionToken and AssumeRole on awstest.Fake.
+// Credentials it issues are numbered (ASIAFAKE0001...) and expire
+// DurationSeconds after the fake's real-time now.
 type sessionFake struct {
 	URL string
 	// deny, when set, answers every request with this error code (403).
 	deny  string
 	delay time.Duration
-
-	mu       sync.Mutex
-	requests []stsRequest
+	fake  *awstest.Fake
 }
 
 func newSessionFake(t *testing.T) *sessionFake {
 	t.Helper()
-	f := &sessionFake{}
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	f.URL = srv.URL
+	f := &sessionFake{fake: awstest.NewFake(t)}
+	f.URL = f.fake.URL
+	answer := func(r awstest.Request, n int) awstest.Reply {
+		time.Sleep(f.delay)
+		if f.deny != "" {
+			return awstest.Error(403, f.deny, "MultiFactorAuthentication failed with invalid MFA one time pass code.")
+		}
+		seconds := r.Params.Get("DurationSeconds")
+		d, err := time.ParseDuration(seconds + "s")
+		if err != nil || seconds == "" {
+			d = time.Hour
+		}
+		creds := awstest.CredentialsXML(fmt.Sprintf("ASIAFAKE%04d", n), fmt.Sprintf("secret-%d", n), fmt.Sprintf("token-%d", n), time.Now().Add(d))
+		if r.Action == "AssumeRole" {
+			role := r.Params.Get("RoleArn")
+			arn := "arn:aws:sts::111122223333:assumed-role/" + role[strings.LastIndex(role, "/")+1:] + "/" + r.Params.Get("RoleSessionName")
+			creds += "<AssumedRoleUser><Arn>" + arn + "</Arn><AssumedRoleId>AROAFAKE:x</AssumedRoleId></AssumedRoleUser>"
+		}
+		return awstest.Result(creds)
+	}
+	f.fake.Handle("GetSessionToken", answer)
+	f.fake.Handle("AssumeRole", answer)
 	return f
 }
 
-func (f *sessionFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	signedBy := ""
-	if _, rest, ok := strings.Cut(r.Header.Get("Authorization"), "Credential="); ok {
-		signedBy, _, _ = strings.Cut(rest, "/")
-	}
-	f.mu.Lock()
-	f.requests = append(f.requests, stsRequest{Action: r.Form.Get("Action"), Params: r.Form, SignedBy: signedBy})
-	n := len(f.requests)
-	deny := f.deny
-	f.mu.Unlock()
-	time.Sleep(f.delay)
-
-	w.Header().Set("Content-Type", "text/xml")
-	if deny != "" {
-		w.WriteHeader(http.StatusForbidden)
-		fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>MultiFactorAuthentication failed with invalid MFA one time pass code.</Message></Error><RequestId>req-%d</RequestId></ErrorResponse>`, deny, n)
-		return
-	}
-	seconds := r.Form.Get("DurationSeconds")
-	d, err := time.ParseDuration(seconds + "s")
-	if err != nil || seconds == "" {
-		d = time.Hour
-	}
-	creds := fmt.Sprintf(`<Credentials><AccessKeyId>ASIAFAKE%04d</AccessKeyId><SecretAccessKey>secret-%d</SecretAccessKey><SessionToken>token-%d</SessionToken><Expiration>%s</Expiration></Credentials>`,
-		n, n, n, time.Now().Add(d).UTC().Format(time.RFC3339))
-	action := r.Form.Get("Action")
-	switch action {
-	case "GetSessionToken":
-		fmt.Fprintf(w, `<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetSessionTokenResult>%s</GetSessionTokenResult><ResponseMetadata><RequestId>req-%d</RequestId></ResponseMetadata></GetSessionTokenResponse>`, creds, n)
-	case "AssumeRole":
-		role := r.Form.Get("RoleArn")
-		arn := "arn:aws:sts::111122223333:assumed-role/" + role[strings.LastIndex(role, "/")+1:] + "/" + r.Form.Get("RoleSessionName")
-		fmt.Fprintf(w, `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>%s<AssumedRoleUser><Arn>%s</Arn><AssumedRoleId>AROAFAKE:x</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>req-%d</RequestId></ResponseMetadata></AssumeRoleResponse>`, creds, arn, n)
-	default:
-		w.WriteHeader(http.StatusBadRequest)
-		fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>%s</Message></Error><RequestId>req-%d</RequestId></ErrorResponse>`, action, n)
-	}
-}
-
 func (f *sessionFake) got() []stsRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]stsRequest(nil), f.requests...)
+	var out []stsRequest
+	for _, r := range f.fake.Requests() {
+		out = append(out, stsRequest{Action: r.Action, Params: r.Params, SignedBy: r.AccessKeyID})
+	}
+	return out
 }
 
 // actions lists the actions received, in order.
-func (f *sessionFake) actions() []string {
-	var out []string
-	for _, r := range f.got() {
-		out = append(out, r.Action)
-	}
-	return out
-}
+func (f *sessionFake) actions() []string { return f.fake.Actions() }
 
-// memCache is an in-memory SessionCache with per-name locks.
-type memCache struct {
-	mu       sync.Mutex
-	sessions map[string]vault.Session
-	locks    map[string]chan struct{}
-}
-
-func newMemCache() *memCache {
-	return &memCache{sessions: map[string]vault.Session{}, locks: map[string]chan struct{}{}}
-}
-
-func (c *memCache) Session(id string) (vault.Session, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	s, ok := c.sessions[id]
-	if !ok {
-		return vault.Session{}, &vault.NotFoundError{Kind: "session", Name: id}
-	}
-	return s, nil
-}
-
-func (c *memCache) PutSession(s vault.Session) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.sessions[s.ID] = s
-	return nil
-}
-
-func (c *memCache) DeleteSessions(match func(vault.SessionInfo) bool) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n := 0
-	for id, s := range c.sessions {
-		if match(vault.SessionInfo{ID: s.ID, Profile: s.Profile, SourceKeyID: s.SourceKeyID, Expiration: s.Expiration}) {
-			delete(c.sessions, id)
-			n++
-		}
-	}
-	return n, nil
-}
-
-func (c *memCache) Lock(ctx context.Context, name string) (func(), error) {
-	c.mu.Lock()
-	ch, ok := c.locks[name]
-	if !ok {
-		ch = make(chan struct{}, 1)
-		c.locks[name] = ch
-	}
-	c.mu.Unlock()
-	select {
-	case ch <- struct{}{}:
-		var once sync.Once
-		return func() { once.Do(func() { <-ch }) }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
-func (c *memCache) all() []vault.Session {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var out []vault.Session
-	for _, s := range c.sessions {
-		out = append(out, s)
-	}
-	return out
-}
+// newMemCache is an empty in-memory store (sessions, locks, lock notes).
+func newMemCache() *memvault.Store { return memvault.New() }
 
 // openFileStore opens a file-backend vault in dir with locks in lockDir.
 func openSessionStore(t testing.TB, dir, lockDir string) *vault.Store {

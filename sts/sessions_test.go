@@ -202,13 +202,13 @@ func TestCachedSessionsAreReused(t *testing.T) {
 
 	// Every result is cached, with the facts remove and clear need.
 	profilesCached := map[string]bool{}
-	for _, s := range cache.all() {
+	for _, s := range cache.AllSessions() {
 		profilesCached[s.Profile] = true
 		if s.SourceKeyID != fakeKey.AccessKeyID || s.ID == "" || s.SessionToken.IsZero() {
 			t.Errorf("cached session %+v lacks facts", s)
 		}
 	}
-	if len(cache.all()) != 3 || !profilesCached["base"] || !profilesCached["admin"] || !profilesCached["reader"] {
+	if len(cache.AllSessions()) != 3 || !profilesCached["base"] || !profilesCached["admin"] || !profilesCached["reader"] {
 		t.Errorf("cached profiles = %v, want base, admin, reader", profilesCached)
 	}
 
@@ -230,7 +230,7 @@ func TestCachedSessionsAreReused(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Errorf("Forget = %d, %v; want 2 (the role and the MFA session)", n, err)
 	}
-	if left := cache.all(); len(left) != 1 || left[0].Profile != "reader" {
+	if left := cache.AllSessions(); len(left) != 1 || left[0].Profile != "reader" {
 		t.Errorf("left after Forget: %v", left)
 	}
 }
@@ -339,8 +339,8 @@ func TestNoMFACode(t *testing.T) {
 			if tt.cause != nil && !errors.Is(err, tt.cause) {
 				t.Errorf("err = %v does not wrap the code source's error", err)
 			}
-			if n := len(f.got()); n != 0 || len(cache.all()) != 0 {
-				t.Errorf("%d requests, %d cached; want none", n, len(cache.all()))
+			if n := len(f.got()); n != 0 || len(cache.AllSessions()) != 0 {
+				t.Errorf("%d requests, %d cached; want none", n, len(cache.AllSessions()))
 			}
 		})
 	}
@@ -369,8 +369,8 @@ func TestWrongMFACode(t *testing.T) {
 			if !errors.As(err, &denied) || !denied.MFASent || denied.Operation != tt.op {
 				t.Fatalf("err = %v, want *AccessDeniedError with MFASent for %s", err, tt.op)
 			}
-			if len(cache.all()) != 0 {
-				t.Errorf("cache holds %v after a failure", cache.all())
+			if len(cache.AllSessions()) != 0 {
+				t.Errorf("cache holds %v after a failure", cache.AllSessions())
 			}
 		})
 	}

@@ -68,7 +68,7 @@ func TestCredentialSourceMetadataAndContainer(t *testing.T) {
 			env := tc.env(srv.URL)
 			chain := &profiles.Chain{SourceKind: profiles.SourceCredentialSource,
 				Hops: []profiles.Hop{{Profile: "meta", RoleARN: roleARN, CredentialSource: tc.source}}}
-			r := &Resolver{Store: &keyedStore{cache: newMemCache()}, Getenv: func(k string) string { return env[k] },
+			r := &Resolver{Store: newMemCache(), Getenv: func(k string) string { return env[k] },
 				Configure: func(c *ClientConfig) { *c = motoConfig() }}
 			res, err := r.Credentials(context.Background(), chain, Options{})
 			if err != nil {
@@ -85,7 +85,7 @@ func TestCredentialSourceMetadataAndContainer(t *testing.T) {
 	}
 
 	chain := &profiles.Chain{SourceKind: profiles.SourceCredentialSource, Hops: []profiles.Hop{{Profile: "meta", RoleARN: roleARN, CredentialSource: CredentialSourceECS}}}
-	r := &Resolver{Store: &keyedStore{cache: newMemCache()}, Getenv: func(string) string { return "" }}
+	r := &Resolver{Store: newMemCache(), Getenv: func(string) string { return "" }}
 	_, err := r.Credentials(context.Background(), chain, Options{})
 	if err == nil || !strings.Contains(err.Error(), "neither 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'") {
 		t.Errorf("EcsContainer without the variables: %v", err)
