@@ -53,7 +53,7 @@ func fileKeyringChecks(store *vault.Store, now time.Time) []checkResult {
 	switch {
 	case st.Unlocked:
 		out = append(out, checkResult{Check: "file keyring lock", Status: "ok",
-			Message: fmt.Sprintf("unlocked until %s (%s left) in %s", st.UnlockedUntil.Local().Format("15:04"), st.UnlockedUntil.Sub(now).Round(time.Minute), st.UnlockCache)})
+			Message: fmt.Sprintf("unlocked until %s (%s left) in %s", st.UnlockedUntil.Local().Format("15:04"), humanLeft(st.UnlockedUntil.Sub(now)), st.UnlockCache)})
 	case st.Format == vault.FormatV2:
 		out = append(out, checkResult{Check: "file keyring lock", Status: "ok",
 			Message: "locked; commands ask for the passphrase ('awskeep unlock' keeps it unlocked in " + st.UnlockCache + ")"})

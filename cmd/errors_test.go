@@ -3,6 +3,7 @@ package cmd
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestUsageErrorsExit2: command-line mistakes exit 2 with a pointer to help;
@@ -64,5 +65,22 @@ func TestArgumentCountWords(t *testing.T) {
 	}
 	if s := te.stderr.String(); strings.Contains(s, "1 arguments") {
 		t.Errorf("stderr = %q", s)
+	}
+}
+
+func TestHumanDurations(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		11*time.Hour + 59*time.Minute + 10*time.Second: "11 h 59 min",
+		time.Hour:                      "1 h 0 min",
+		5*time.Minute + 20*time.Second: "5 min",
+		40 * time.Second:               "40 s",
+		0:                              "0 s",
+	} {
+		if got := humanLeft(d); got != want {
+			t.Errorf("humanLeft(%v) = %q, want %q", d, got, want)
+		}
+	}
+	if got := humanAge(time.Second); got != "1 second" {
+		t.Errorf("humanAge(1s) = %q", got)
 	}
 }

@@ -178,7 +178,7 @@ func describeSessions(ss []listedSession) string {
 	}
 	parts := make([]string, 0, len(ss))
 	for _, s := range ss {
-		parts = append(parts, (time.Duration(s.SecondsLeft)*time.Second).Round(time.Minute).String()+" left")
+		parts = append(parts, humanLeft(time.Duration(s.SecondsLeft)*time.Second)+" left")
 	}
 	return strings.Join(parts, ", ")
 }

@@ -77,6 +77,23 @@ func humanAge(d time.Duration) string {
 	case d >= 2*time.Minute:
 		return fmt.Sprintf("%d minutes", int(d.Minutes()))
 	default:
-		return fmt.Sprintf("%d seconds", int(d.Seconds()))
+		n := int(d.Seconds())
+		return fmt.Sprintf("%d second%s", n, plural(n))
+	}
+}
+
+// humanLeft is a time left as people write it: "11 h 59 min", "5 min",
+// "40 s".
+func humanLeft(d time.Duration) string {
+	switch {
+	case d >= time.Hour:
+		d = d.Round(time.Minute)
+		return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
+	case d >= time.Minute:
+		return fmt.Sprintf("%d min", int(d.Round(time.Minute).Minutes()))
+	case d > 0:
+		return fmt.Sprintf("%d s", int(d.Round(time.Second).Seconds()))
+	default:
+		return "0 s"
 	}
 }

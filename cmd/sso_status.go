@@ -58,7 +58,7 @@ func (st ssoTokenState) describe() string {
 	case st.SecondsLeft == 0:
 		return "token expired"
 	}
-	s := "token " + (time.Duration(st.SecondsLeft) * time.Second).Round(time.Minute).String() + " left"
+	s := "token " + humanLeft(time.Duration(st.SecondsLeft)*time.Second) + " left"
 	if st.Refreshable {
 		s += ", refreshable"
 	}
