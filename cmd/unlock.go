@@ -56,11 +56,15 @@ func runUnlock(_ context.Context, opts *unlockOptions) error {
 	if err != nil {
 		return err
 	}
+	before, _ := store.Status()
 	until, err := store.UnlockFile(opts.For)
 	if err != nil {
 		return err
 	}
 	st, _ := store.Status()
+	if before.Format == vault.FormatJWE || before.Format == vault.FormatConverting {
+		fmt.Fprintf(f.IO.ErrOut, "Converted the file keyring in %s from the JWE format to %s.\n", st.Location, st.Format)
+	}
 	fmt.Fprintf(f.IO.ErrOut, "Unlocked the file keyring in %s until %s (%s), in %s.\n'awskeep lock' locks it again.\n",
 		st.Location, until.Local().Format("2006-01-02 15:04:05"), opts.For, st.UnlockCache)
 	return nil

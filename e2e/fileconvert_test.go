@@ -151,3 +151,16 @@ func killAt(t *testing.T, u *user, point string, args ...string) {
 	}
 	cmd.Wait()
 }
+
+// TestUnlockConvertsJWEStore: unlock with the passphrase on stdin converts an
+// old store, says so, and leaves it unlocked.
+func TestUnlockConvertsJWEStore(t *testing.T) {
+	u := fileUser(t)
+	dir := filepath.Join(u.home, "old-keys")
+	secrets := jweFixture(t, dir)
+	u.env = append(u.env, "AWSKEEP_FILE_DIR="+dir)
+	u.writeFile(".aws/config", "[profile ann]\n")
+	r := u.detached(t, filePassphrase+"\n", nil, 0, "unlock")
+	contains(t, "unlock", r.stderr, "Converted the file keyring in "+dir+" from the JWE format to awskeep-file-v2")
+	contains(t, "export", u.detached(t, "", nil, 0, "export", "ann", "--no-session").stdout, secrets["ann"])
+}
