@@ -120,7 +120,7 @@ func printKeyringStatus(w io.Writer, s keyringStatusJSON, now time.Time) {
 		if *s.Locked {
 			fmt.Fprintln(w, "State:     locked (commands ask for the passphrase; 'awskeep unlock' unlocks it)")
 		} else {
-			left := s.UnlockedUntil.Sub(now).Round(time.Second)
+			left := humanLeft(s.UnlockedUntil.Sub(now))
 			fmt.Fprintf(w, "State:     unlocked until %s (%s left)\n", s.UnlockedUntil.Local().Format("2006-01-02 15:04:05"), left)
 		}
 		fmt.Fprintf(w, "Unlock in: %s\n", s.UnlockCache)
