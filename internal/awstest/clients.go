@@ -4,21 +4,34 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // awsConfig builds an SDK config signed with key (and its session token) and aimed at the server.
-// It is built by hand so nothing is read from ~/.aws or the environment,
-// and with one attempt so harness failures show at once.
+// It is built by hand so nothing is read from ~/.aws or the environment.
+// AWS errors are never retried, so harness failures show at once; a
+// connection moto's server reset (seen under load on a 2-core machine as
+// "use of closed network connection") is tried again, up to 3 times.
 func (m *Moto) awsConfig(key Credentials) aws.Config {
 	return aws.Config{
-		Region:           Region,
-		Credentials:      credentials.NewStaticCredentialsProvider(key.AccessKeyID, key.SecretAccessKey, key.SessionToken),
-		BaseEndpoint:     aws.String(m.Endpoint),
-		RetryMaxAttempts: 1,
+		Region:       Region,
+		Credentials:  credentials.NewStaticCredentialsProvider(key.AccessKeyID, key.SecretAccessKey, key.SessionToken),
+		BaseEndpoint: aws.String(m.Endpoint),
+		Retryer:      connectionRetryer,
 	}
+}
+
+// connectionRetryer retries only connection errors, never an AWS answer.
+func connectionRetryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = 3
+		o.Retryables = []retry.IsErrorRetryable{retry.RetryableConnectionError{}}
+		o.RateLimiter = ratelimit.None
+	})
 }
 
 // IAM returns an IAM client signed with key (the admin key when key is zero).
