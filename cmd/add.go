@@ -29,7 +29,7 @@ type addOptions struct {
 func newAddCmd(f *factory, runF func(context.Context, *addOptions) error) *cobra.Command {
 	opts := &addOptions{f: f, verify: sts.GetCallerIdentity, keyCreated: sts.KeyCreated}
 	c := &cobra.Command{
-		Use:   "add PROFILE [--env] [--no-verify]",
+		Use:   "add [PROFILE] [--env] [--no-verify]",
 		Short: "Store an access key pair for a profile in the keyring",
 		Long: `Store a long-term IAM access key pair for PROFILE in the keyring.
 
@@ -45,10 +45,14 @@ replacing it; without a terminal it needs --force. The replaced key stays valid 
 		Example: `  awskeep add work
   AWS_ACCESS_KEY_ID=AKIA... AWS_SECRET_ACCESS_KEY=... awskeep add work --env
   printf '%s\n%s\n' "$KEY_ID" "$SECRET" | awskeep add ci`,
-		Args:              exactArgs(1, "one profile name"),
+		Args:              maxArgs(1, "one profile name"),
 		ValidArgsFunction: completeProfiles(f),
 		RunE: func(c *cobra.Command, args []string) error {
-			opts.Profile = args[0]
+			profile, err := profileArg(c, f, args, fromEnvOnly)
+			if err != nil {
+				return err
+			}
+			opts.Profile = profile
 			if err := profiles.CheckProfileName(opts.Profile); err != nil {
 				return usageErrorf(c, "%v", err)
 			}

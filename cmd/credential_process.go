@@ -15,7 +15,7 @@ type credentialProcessOptions struct {
 func newCredentialProcessCmd(f *factory, runF func(context.Context, *credentialProcessOptions) error) *cobra.Command {
 	opts := &credentialProcessOptions{f: f}
 	c := &cobra.Command{
-		Use:   "credential-process PROFILE [flags]",
+		Use:   "credential-process [PROFILE] [flags]",
 		Short: "Print credentials as credential_process JSON, for the AWS CLI and SDKs",
 		Long: `Print credentials for PROFILE in the credential_process format (Version 1,
 AccessKeyId, SecretAccessKey, SessionToken, Expiration). Point a profile at awskeep with:
@@ -26,10 +26,14 @@ AccessKeyId, SecretAccessKey, SessionToken, Expiration). Point a profile at awsk
 Only the JSON goes to standard output. MFA codes are asked for on the terminal (or
 come from mfa_process), and parallel callers share one cached session and one prompt.`,
 		Example:           "  aws configure set credential_process 'awskeep credential-process prod' --profile prod-cli",
-		Args:              exactArgs(1, "one profile name"),
+		Args:              maxArgs(1, "one profile name"),
 		ValidArgsFunction: completeProfiles(f),
 		RunE: func(c *cobra.Command, args []string) error {
-			opts.Profile = args[0]
+			profile, err := profileArg(c, f, args, fromEnvOnly)
+			if err != nil {
+				return err
+			}
+			opts.Profile = profile
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}

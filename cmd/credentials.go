@@ -15,6 +15,9 @@ type sessionFlags struct {
 	NoSession bool
 	MFAToken  string
 	Refresh   bool
+	// Region overrides the configured region for STS and for what is handed
+	// over (AWS_REGION and AWS_DEFAULT_REGION).
+	Region string
 }
 
 func (s *sessionFlags) register(c *cobra.Command) {
@@ -22,6 +25,7 @@ func (s *sessionFlags) register(c *cobra.Command) {
 	c.Flags().BoolVarP(&s.NoSession, "no-session", "n", false, "Use the long-term key itself, or assume the role straight from it")
 	c.Flags().StringVarP(&s.MFAToken, "mfa-token", "t", "", "MFA code, when the profile has mfa_serial")
 	c.Flags().BoolVar(&s.Refresh, "refresh", false, "Ignore cached sessions and ask STS for a new one")
+	c.Flags().StringVar(&s.Region, "region", "", "Region for STS and for the credentials handed over (overrides AWS_REGION, AWS_DEFAULT_REGION and the profile's region)")
 }
 
 func (s *sessionFlags) options() sts.Options {
@@ -62,5 +66,20 @@ func retrieveCredentials(ctx context.Context, f *factory, profile string, flags 
 	if err != nil {
 		return nil, err
 	}
+	r.Getenv = withRegion(r.Getenv, flags.Region)
 	return r.Credentials(ctx, chain, flags.options())
+}
+
+// withRegion makes --region win over AWS_REGION, AWS_DEFAULT_REGION and
+// the profiles' region, for STS and for what is handed over.
+func withRegion(getenv func(string) string, region string) func(string) string {
+	if region == "" {
+		return getenv
+	}
+	return func(k string) string {
+		if k == "AWS_REGION" || k == "AWS_DEFAULT_REGION" {
+			return region
+		}
+		return getenv(k)
+	}
 }

@@ -14,7 +14,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"list", "--no-such-flag"},
 		{"remove"},
 		{"profile", "show", "a", "b"},
-		{"exec", "a", "b"},
+		{"exec", "a", "--no-such-flag", "b"},
 	} {
 		te := newTestEnv(t)
 		te.env["AWSKEEP_BACKEND"] = "no-such-backend" // opening a keyring would fail differently

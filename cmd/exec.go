@@ -32,40 +32,45 @@ type execOptions struct {
 func newExecCmd(f *factory, runF func(context.Context, *execOptions) error) *cobra.Command {
 	opts := &execOptions{f: f, environ: os.Environ, replaceProcess: replaceProcess, verify: sts.GetCallerIdentity}
 	c := &cobra.Command{
-		Use:   "exec [PROFILE] [flags] [-- CMD ARGS...]",
+		Use:   "exec [PROFILE] [flags] [--] [CMD ARGS...]",
 		Short: "Run a command with a profile's credentials in its environment",
-		Long: `Run CMD (default: $SHELL) with short-lived credentials for PROFILE (default: $AWS_PROFILE)
-in its environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+		Long: `Run CMD (default: $SHELL) with short-lived credentials for PROFILE (default:
+$AWS_PROFILE, then $AWS_DEFAULT_PROFILE, else a picker on a terminal) in its
+environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION, and AWSKEEP=PROFILE.
-AWS_PROFILE, AWS_DEFAULT_PROFILE, older key variables and awskeep's own secrets are
-removed. awskeep replaces itself with CMD, so no awskeep process keeps the secrets.
-With --no-session and no role, the child gets the long-term key itself; awskeep then
-waits for it and, if it fails, checks the key once and explains when AWS rejects it.
+AWS_PROFILE, AWS_DEFAULT_PROFILE, older key variables, awskeep's own secrets and every
+AWS_VAULT* variable (aws-vault's) are removed. awskeep replaces itself with CMD, so no
+awskeep process keeps the secrets. With --no-session and no role, the child gets the
+long-term key itself; awskeep then waits for it and, if it fails, checks the key once
+and explains when AWS rejects it.
+
+awskeep's flags go before CMD; everything from CMD on belongs to CMD, so
+'awskeep exec prod aws s3 ls --recursive' needs no '--'. Use '--' when CMD itself
+starts with '-', or to run CMD with $AWS_PROFILE: 'awskeep exec -- aws s3 ls'.
 
 With --server the child instead gets AWS_CONTAINER_CREDENTIALS_FULL_URI and
 AWS_CONTAINER_AUTHORIZATION_TOKEN for a loopback endpoint that hands out fresh
 credentials as they near expiry, for long-running programs; awskeep then stays
 running beside the child, forwards signals and exits with the child's code.`,
-		Example: `  awskeep exec prod -- aws s3 ls
+		Example: `  awskeep exec prod aws s3 ls
   awskeep exec prod                      # a shell with prod's credentials
-  awskeep exec prod --duration 1h -- terraform plan
-  awskeep exec prod --server -- python long_job.py`,
+  awskeep exec prod --duration 1h terraform plan
+  awskeep exec prod --region eu-west-1 -- aws ec2 describe-instances
+  awskeep exec prod --server python long_job.py`,
 		ValidArgsFunction: completeProfiles(f),
+		// Flags are parsed up to PROFILE here and after it in splitArgs,
+		// which runs before --debug takes effect.
+		Args: func(c *cobra.Command, args []string) error { return opts.splitArgs(c, args) },
 		RunE: func(c *cobra.Command, args []string) error {
-			before := args
-			if dash := c.ArgsLenAtDash(); dash >= 0 {
-				before, opts.Command = args[:dash], args[dash:]
+			if help, _ := c.Flags().GetBool("help"); help {
+				return c.Help()
 			}
-			switch len(before) {
-			case 0:
-				opts.Profile = f.Getenv("AWS_PROFILE")
-				if opts.Profile == "" {
-					return usageErrorf(c, "which profile? give PROFILE or set AWS_PROFILE")
+			if opts.Profile == "" {
+				profile, err := profileArg(c, f, nil, fromEnvOrPicker)
+				if err != nil {
+					return err
 				}
-			case 1:
-				opts.Profile = before[0]
-			default:
-				return usageErrorf(c, "put the command after --: awskeep exec %s -- %s", before[0], strings.Join(before[1:], " "))
+				opts.Profile = profile
 			}
 			if runF != nil {
 				return runF(c.Context(), opts)
@@ -73,9 +78,34 @@ running beside the child, forwards signals and exits with the child's code.`,
 			return runExec(c.Context(), opts)
 		},
 	}
+	c.Flags().SetInterspersed(false)
 	opts.Session.register(c)
 	c.Flags().BoolVarP(&opts.Server, "server", "s", false, "Serve refreshing credentials to the child through a local container-credentials endpoint")
 	return c
+}
+
+// splitArgs takes exec's arguments apart: [PROFILE] [flags] [--] [CMD ARGS...].
+// Flag parsing stopped at the first argument (PROFILE); awskeep's flags that
+// follow it are parsed here, up to CMD or "--". Everything from CMD on is CMD's.
+func (opts *execOptions) splitArgs(c *cobra.Command, args []string) error {
+	if c.ArgsLenAtDash() == 0 { // exec [flags] -- CMD...: the profile comes from the environment
+		opts.Command = args
+		return nil
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	opts.Profile, args = args[0], args[1:]
+	if len(args) > 0 && args[0] != "--" && strings.HasPrefix(args[0], "-") {
+		if err := c.Flags().Parse(args); err != nil {
+			return usageErrorf(c, "%v (awskeep's flags go before CMD; put '--' before a CMD that starts with '-')", err)
+		}
+		args = c.Flags().Args()
+	} else if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	}
+	opts.Command = args
+	return nil
 }
 
 // nestedExecError: exec inside an awskeep exec shell would mix two profiles.
@@ -157,7 +187,9 @@ func explainIfKeyRejected(ctx context.Context, opts *execOptions, creds *sts.Res
 }
 
 // childEnv is the parent's environment without anything that would compete
-// with the credentials awskeep hands over or leak awskeep's own secrets.
+// with the credentials awskeep hands over or leak awskeep's own secrets, and
+// without aws-vault's variables (AWS_VAULT, AWS_VAULT_FILE_PASSPHRASE, ...):
+// they hold its secrets, and its nesting marker would mislead prompts.
 func childEnv(parent []string, profile, region string) []string {
 	drop := map[string]bool{
 		"AWS_ACCESS_KEY_ID": true, "AWS_SECRET_ACCESS_KEY": true, "AWS_SESSION_TOKEN": true,
@@ -173,7 +205,7 @@ func childEnv(parent []string, profile, region string) []string {
 	env := make([]string, 0, len(parent)+8)
 	for _, kv := range parent {
 		name, _, _ := strings.Cut(kv, "=")
-		if drop[name] || isAwskeepSecretVar(name) {
+		if drop[name] || isAwskeepSecretVar(name) || strings.HasPrefix(name, "AWS_VAULT") {
 			continue
 		}
 		env = append(env, kv)

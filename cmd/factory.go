@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -46,16 +47,22 @@ type factory struct {
 	// typed passphrase leaves the store unlocked (not for unlock itself).
 	passphraseFromStdin bool
 	noUnlockSideEffect  bool
+
+	// pickProfile lets the user choose a profile on the terminal when none
+	// is given; nil (as in tests) means there is no picker.
+	pickProfile func(ctx context.Context, names []string) (string, error)
 }
 
 func newSystemFactory() *factory {
+	streams := systemStreams()
 	return &factory{
-		IO:        systemStreams(),
-		Getenv:    os.Getenv,
-		HomeDir:   os.UserHomeDir,
-		Now:       time.Now,
-		Log:       slog.New(slog.NewTextHandler(io.Discard, nil)),
-		openVault: vault.Open,
+		IO:          streams,
+		Getenv:      os.Getenv,
+		HomeDir:     os.UserHomeDir,
+		Now:         time.Now,
+		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)),
+		openVault:   vault.Open,
+		pickProfile: pickProfileOnTerminal(streams.openTTY),
 	}
 }
 

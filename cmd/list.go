@@ -43,8 +43,9 @@ type listedSession struct {
 func newListCmd(f *factory, runF func(context.Context, *listOptions) error) *cobra.Command {
 	opts := &listOptions{f: f}
 	c := &cobra.Command{
-		Use:   "list [--json]",
-		Short: "List profiles, stored keys, key ages and cached sessions",
+		Use:     "list [--json]",
+		Aliases: []string{"ls"},
+		Short:   "List profiles, stored keys, key ages and cached sessions",
 		Long: `List every profile in the AWS config files and every key in the keyring: the stored key
 (masked to its last 4 characters), its age, the profile's source and role, cached sessions
 with their time left, and a reminder where the key is due for rotation.`,

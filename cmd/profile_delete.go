@@ -18,17 +18,22 @@ type profileDeleteOptions struct {
 func newProfileDeleteCmd(f *factory, runF func(context.Context, *profileDeleteOptions) error) *cobra.Command {
 	opts := &profileDeleteOptions{f: f}
 	c := &cobra.Command{
-		Use:   "delete PROFILE",
-		Short: "Delete a profile from ~/.aws/config",
+		Use:     "delete [PROFILE]",
+		Aliases: []string{"rm"},
+		Short:   "Delete a profile from ~/.aws/config",
 		Long: `Delete a profile's section from ~/.aws/config. A profile that others use as their
 source_profile is kept unless --force is given. The key stored in the keyring is not
 touched: remove it with 'awskeep remove PROFILE'. Plain-text keys in ~/.aws/credentials
 are not touched either.`,
 		Example:           "  awskeep profile delete old-project",
-		Args:              exactArgs(1, "one profile name"),
+		Args:              maxArgs(1, "one profile name"),
 		ValidArgsFunction: completeProfiles(f),
 		RunE: func(c *cobra.Command, args []string) error {
-			opts.Name = args[0]
+			profile, err := profileArg(c, f, args, fromEnvOrPicker)
+			if err != nil {
+				return err
+			}
+			opts.Name = profile
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}

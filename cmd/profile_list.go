@@ -28,6 +28,7 @@ func newProfileListCmd(f *factory, runF func(context.Context, *profileListOption
 	opts := &profileListOptions{f: f}
 	c := &cobra.Command{
 		Use:     "list",
+		Aliases: []string{"ls"},
 		Short:   "List the profiles in the AWS config files",
 		Example: "  awskeep profile list\n  awskeep profile list --json",
 		Args:    exactArgs(0, "no arguments"),

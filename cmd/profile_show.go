@@ -47,16 +47,20 @@ type shownSSO struct {
 func newProfileShowCmd(f *factory, runF func(context.Context, *profileShowOptions) error) *cobra.Command {
 	opts := &profileShowOptions{f: f}
 	c := &cobra.Command{
-		Use:   "show PROFILE",
+		Use:   "show [PROFILE]",
 		Short: "Show how a profile resolves, hop by hop, and where each value came from",
 		Long: `Show the chain a profile resolves into: its source first (the profile whose credentials
 the chain starts from, what they are and why the chain ends there), then each role
 assumed on the way, with every setting and the file and line it came from.`,
 		Example:           "  awskeep profile show prod-admin\n  awskeep profile show prod-admin --json",
-		Args:              exactArgs(1, "one profile name"),
+		Args:              maxArgs(1, "one profile name"),
 		ValidArgsFunction: completeProfiles(f),
 		RunE: func(c *cobra.Command, args []string) error {
-			opts.Name = args[0]
+			profile, err := profileArg(c, f, args, fromEnvOrPicker)
+			if err != nil {
+				return err
+			}
+			opts.Name = profile
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}

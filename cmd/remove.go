@@ -20,16 +20,21 @@ type removeOptions struct {
 func newRemoveCmd(f *factory, runF func(context.Context, *removeOptions) error) *cobra.Command {
 	opts := &removeOptions{f: f}
 	c := &cobra.Command{
-		Use:   "remove PROFILE [--force]",
-		Short: "Delete a stored key and every cached session derived from it",
+		Use:     "remove [PROFILE] [--force]",
+		Aliases: []string{"rm"},
+		Short:   "Delete a stored key and every cached session derived from it",
 		Long: `Delete the key stored for PROFILE and every cached session made from it. The key itself
 stays valid in IAM: delete or deactivate it there too if it is no longer needed. Asks
 for confirmation on a terminal; --force skips the question (needed without a terminal).`,
 		Example:           "  awskeep remove old-project\n  awskeep remove ci --force",
-		Args:              exactArgs(1, "one profile name"),
+		Args:              maxArgs(1, "one profile name"),
 		ValidArgsFunction: completeProfiles(f),
 		RunE: func(c *cobra.Command, args []string) error {
-			opts.Profile = args[0]
+			profile, err := profileArg(c, f, args, fromEnvOrPicker)
+			if err != nil {
+				return err
+			}
+			opts.Profile = profile
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}

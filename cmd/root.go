@@ -31,7 +31,7 @@ into short-lived STS credentials (with MFA and assumed roles), and hands them to
 programs: by running them (exec), by printing them (export), or as a credential_process
 helper for the AWS CLI and SDKs.`,
 		Example: `  awskeep add work
-  awskeep exec work -- aws sts get-caller-identity
+  awskeep exec work aws sts get-caller-identity
   awskeep profile show work`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -41,6 +41,10 @@ helper for the AWS CLI and SDKs.`,
 			}
 		},
 	}
+	// --version prints "awskeep version V" ('awskeep version' says more).
+	// No custom version template: executing one would keep every method
+	// reachable and double the binary.
+	root.Version = currentBuild().Version
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)

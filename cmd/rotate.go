@@ -30,7 +30,7 @@ type rotateOptions struct {
 func newRotateCmd(f *factory, runF func(context.Context, *rotateOptions) error) *cobra.Command {
 	opts := &rotateOptions{f: f}
 	c := &cobra.Command{
-		Use:   "rotate PROFILE [--mfa-token CODE]",
+		Use:   "rotate [PROFILE] [--mfa-token CODE]",
 		Short: "Replace a profile's stored key with a new one from IAM, safely",
 		Long: `Replace the access key stored for PROFILE with a new one, through IAM:
 
@@ -52,10 +52,14 @@ own user (iam:GetAccessKeyLastUsed helps explain a full key slot). When the prof
 has mfa_serial, every IAM call goes through one session taken with one MFA code.`,
 		Example: `  awskeep rotate work
   awskeep rotate work --mfa-token 123456`,
-		Args:              exactArgs(1, "one profile name"),
+		Args:              maxArgs(1, "one profile name"),
 		ValidArgsFunction: completeProfiles(f),
 		RunE: func(c *cobra.Command, args []string) error {
-			opts.Profile = args[0]
+			profile, err := profileArg(c, f, args, fromEnvOrPicker)
+			if err != nil {
+				return err
+			}
+			opts.Profile = profile
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}

@@ -44,6 +44,11 @@ func currentBuild() buildStamp {
 	return b
 }
 
+// text is what 'awskeep version' and 'awskeep --version' print.
+func (b buildStamp) text() string {
+	return fmt.Sprintf("awskeep %s\ncommit: %s\nbuilt: %s\ngo: %s\n", b.Version, b.Commit, b.Date, b.Go)
+}
+
 func newVersionCmd(f *factory) *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",
@@ -51,8 +56,7 @@ func newVersionCmd(f *factory) *cobra.Command {
 		Args:    cobra.NoArgs,
 		Example: "  awskeep version",
 		RunE: func(c *cobra.Command, _ []string) error {
-			b := currentBuild()
-			_, err := fmt.Fprintf(f.IO.Out, "awskeep %s\ncommit: %s\nbuilt: %s\ngo: %s\n", b.Version, b.Commit, b.Date, b.Go)
+			_, err := fmt.Fprint(f.IO.Out, currentBuild().text())
 			return err
 		},
 	}

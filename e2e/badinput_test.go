@@ -29,7 +29,7 @@ func TestSessionBadInput(t *testing.T) {
 		{"MFA without a way to ask", nil, []string{"export", "mfa"}, 1, []string{"needs an MFA code", "--mfa-token"}},
 		{"STS unreachable", []string{"AWS_ENDPOINT_URL=http://127.0.0.1:9"}, []string{"export", "jo", "--refresh"}, 1, []string{"cannot reach AWS", "127.0.0.1:9"}},
 		{"usage: no profile", []string{"AWS_PROFILE="}, []string{"export"}, 2, []string{"which profile?"}},
-		{"usage: bad format", nil, []string{"export", "jo", "--format", "yaml"}, 2, []string{"--format must be env, json or ini"}},
+		{"usage: bad format", nil, []string{"export", "jo", "--format", "yaml"}, 2, []string{"--format must be export-env, env, json or ini"}},
 	}
 	u.ok("", "profile", "set", "mfa", "source_profile=jo", "mfa_serial=arn:aws:iam::123456789012:mfa/jo")
 	for _, tc := range cases {

@@ -19,8 +19,10 @@ type Request struct {
 	// AccessKeyID is the key that signed the request (from its
 	// Authorization header); filter on it when other tests share the server.
 	AccessKeyID string
-	Method      string
-	URL         string
+	// SigningRegion is the region of the SigV4 credential scope.
+	SigningRegion string
+	Method        string
+	URL           string
 }
 
 // StartRecording clears moto's request recording and starts recording.
@@ -126,11 +128,12 @@ func (e recordedEntry) request() (Request, error) {
 		}
 	}
 	return Request{
-		Action:      params.Get("Action"),
-		Params:      params,
-		AccessKeyID: signingKeyID(header(e.Headers, "Authorization")),
-		Method:      e.Method,
-		URL:         e.URL,
+		Action:        params.Get("Action"),
+		Params:        params,
+		AccessKeyID:   signingKeyID(header(e.Headers, "Authorization")),
+		SigningRegion: signingRegion(header(e.Headers, "Authorization")),
+		Method:        e.Method,
+		URL:           e.URL,
 	}, nil
 }
 
@@ -139,6 +142,19 @@ func header(h map[string]string, name string) string {
 		if strings.EqualFold(k, name) {
 			return v
 		}
+	}
+	return ""
+}
+
+// signingRegion takes the region from a SigV4 Authorization header.
+func signingRegion(auth string) string {
+	_, rest, ok := strings.Cut(auth, "Credential=")
+	if !ok {
+		return ""
+	}
+	scope, _, _ := strings.Cut(rest, ",")
+	if parts := strings.Split(scope, "/"); len(parts) >= 3 {
+		return parts[2]
 	}
 	return ""
 }
