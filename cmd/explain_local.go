@@ -20,11 +20,29 @@ func explainLocalError(err error) (explanation, bool) {
 	var collection *vault.CollectionNotFoundError
 	var source *sts.CredentialProcessError
 	var loop *sts.CredentialProcessLoopError
+	var avPass *vault.AWSVaultPassphraseError
+	var avBackend *vault.AWSVaultBackendError
+	var avMissing *vault.AWSVaultNotFoundError
 	switch {
 	case errors.As(err, &loop):
 		return explanation{message: loop.Error(), code: exitFailure, hints: []string{
 			"A profile whose credential_process runs awskeep is how other tools reach awskeep; it cannot be awskeep's own source.",
 			fmt.Sprintf("Ask awskeep for the profile that credential_process names, or store a key for %s: awskeep add %s", loop.Profile, loop.Profile),
+		}}, true
+	case errors.As(err, &avPass):
+		return explanation{message: avPass.Error(), code: exitFailure, hints: []string{
+			"This is aws-vault's passphrase (the one 'aws-vault exec' asks for), not awskeep's. It comes from",
+			"  AWS_VAULT_FILE_PASSPHRASE or the prompt; nothing was imported. (aws-vault keeps no marker, so an",
+			"  item damaged on disk looks the same: check it with 'aws-vault list'.)",
+		}}, true
+	case errors.As(err, &avBackend):
+		return explanation{message: avBackend.Error(), code: exitFailure, hints: []string{
+			"awskeep reads aws-vault's keyring where aws-vault would: AWS_VAULT_BACKEND picks the backend",
+			"  (file, secret-service, pass, keychain, wincred, keyctl), as it does for aws-vault.",
+		}}, true
+	case errors.As(err, &avMissing):
+		return explanation{message: avMissing.Error(), code: exitFailure, hints: []string{
+			"'awskeep profile import --from aws-vault' without names imports every key aws-vault holds.",
 		}}, true
 	case errors.As(err, &source):
 		return explanation{message: source.Error(), code: exitFailure, hints: []string{

@@ -257,3 +257,17 @@ func TestVersionFlagAndAliases(t *testing.T) {
 		t.Errorf("profile rm: %s", te.stderr.String())
 	}
 }
+
+func TestImportFromFlags(t *testing.T) {
+	te := newTestEnv(t)
+	if code := te.run("profile", "import", "--from", "granted"); code != exitUsage || !strings.Contains(te.stderr.String(), "--from takes aws-vault") {
+		t.Errorf("--from granted: exit %d %s", code, te.stderr.String())
+	}
+	if code := te.run("profile", "import", "--remove"); code != exitUsage {
+		t.Errorf("--remove without --from: exit %d %s", code, te.stderr.String())
+	}
+	te.env["AWS_VAULT_BACKEND"] = "file"
+	if code := te.run("profile", "import", "--from", "aws-vault"); code != exitFailure || !strings.Contains(te.stderr.String(), "AWS_VAULT_BACKEND picks the backend") {
+		t.Errorf("no aws-vault store: exit %d %s", code, te.stderr.String())
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/awskeep/awskeep/profiles"
 	"github.com/awskeep/awskeep/sts"
@@ -14,37 +15,72 @@ import (
 type profileImportOptions struct {
 	f        *factory
 	Profiles []string
+	From     string // "" (~/.aws/credentials) or "aws-vault"
+	Remove   bool   // with --from aws-vault: delete aws-vault's copy once imported
+
+	// verify, keyCreated and openAWSVault reach AWS and aws-vault's
+	// keyring; tests replace them.
+	verify       func(context.Context, sts.ClientConfig, sts.StaticKey) (sts.Identity, error)
+	keyCreated   func(context.Context, sts.ClientConfig, sts.StaticKey, string) (time.Time, error)
+	openAWSVault func(vault.AWSVaultConfig) (*vault.AWSVaultStore, error)
 }
 
 // plainTextKeys are the lines import takes out of the files.
 var plainTextKeys = []string{"aws_access_key_id", "aws_secret_access_key"}
 
 func newProfileImportCmd(f *factory, runF func(context.Context, *profileImportOptions) error) *cobra.Command {
-	opts := &profileImportOptions{f: f}
+	opts := &profileImportOptions{f: f, verify: sts.GetCallerIdentity, keyCreated: sts.KeyCreated, openAWSVault: vault.OpenAWSVault}
 	c := &cobra.Command{
-		Use:   "import [PROFILE...]",
-		Short: "Move plain-text keys from ~/.aws/credentials into the keyring",
+		Use:   "import [PROFILE...] [--from aws-vault [--remove]]",
+		Short: "Move keys into the keyring from ~/.aws/credentials or from aws-vault",
 		Long: `Move the plain-text access keys of the named profiles (default: every profile that has
 one) from ~/.aws/credentials into the keyring. Each key is stored, read back and compared
 before its lines are removed from the file; the rest of the file stays as it was. An
 import stopped half-way loses nothing: a key leaves the file only after its keyring copy
 is verified.
 
-Profiles holding temporary credentials (aws_session_token) are skipped: those expire.`,
-		Example:           "  awskeep profile import\n  awskeep profile import work personal",
+Profiles holding temporary credentials (aws_session_token) are skipped: those expire.
+
+With --from aws-vault, the keys come from aws-vault's keyring on this machine instead
+(default: every key it holds): the backend named by AWS_VAULT_BACKEND, else the one
+aws-vault picks on its own (Secret Service collection "awsvault" with a desktop session,
+else the kernel keyring on Linux; the "aws-vault" keychain on macOS; Windows credentials),
+with aws-vault's variables (AWS_VAULT_FILE_DIR, default ~/.awsvault/keys, and
+AWS_VAULT_FILE_PASSPHRASE or a prompt for the file backend; AWS_VAULT_PASS_*,
+AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME, AWS_VAULT_KEYCHAIN_NAME). Each key is checked
+with STS GetCallerIdentity, stored with its account, ARN and (when IAM tells) creation
+date, and read back. aws-vault's copy stays unless --remove is given. aws-vault's cached
+sessions are never imported.`,
+		Example: `  awskeep profile import
+  awskeep profile import work personal
+  AWS_VAULT_BACKEND=file awskeep profile import --from aws-vault
+  awskeep profile import --from aws-vault prod --remove`,
 		ValidArgsFunction: completeProfiles(f),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Profiles = args
+			switch opts.From {
+			case "", "aws-vault":
+			default:
+				return usageErrorf(c, "--from takes aws-vault (or nothing, for ~/.aws/credentials), not %q", opts.From)
+			}
+			if opts.Remove && opts.From == "" {
+				return usageErrorf(c, "--remove goes with --from aws-vault (keys imported from ~/.aws/credentials always leave the file)")
+			}
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
 			return runProfileImport(c.Context(), opts)
 		},
 	}
+	c.Flags().StringVar(&opts.From, "from", "", "Where the keys are: aws-vault (its keyring on this machine); default ~/.aws/credentials")
+	c.Flags().BoolVar(&opts.Remove, "remove", false, "With --from aws-vault: delete aws-vault's copy of each key once awskeep holds it")
 	return c
 }
 
-func runProfileImport(_ context.Context, opts *profileImportOptions) error {
+func runProfileImport(ctx context.Context, opts *profileImportOptions) error {
+	if opts.From == "aws-vault" {
+		return importFromAWSVault(ctx, opts)
+	}
 	f := opts.f
 	set, err := f.Profiles()
 	if err != nil {
