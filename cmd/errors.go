@@ -95,6 +95,7 @@ func explainers() []func(error) (explanation, bool) {
 		explainCommandStartError,
 		explainRotateError,
 		explainSSOError,
+		explainLoginError,
 		explainSourceError,
 		explainAWSError,
 		explainFileKeyringError,
