@@ -19,8 +19,7 @@ func TestLoginPartitionsAndRegions(t *testing.T) {
 	te := newTestEnv(t)
 	now := te.f.Now()
 	sts := &fakeSTS{now: te.f.Now}
-	stsSrv := httptest.NewServer(sts)
-	defer stsSrv.Close()
+	stsURL := sts.start(t)
 	var mu sync.Mutex
 	var sessions []url.Values
 	fed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -30,7 +29,7 @@ func TestLoginPartitionsAndRegions(t *testing.T) {
 		json.NewEncoder(w).Encode(map[string]string{"SigninToken": "tok"})
 	}))
 	defer fed.Close()
-	te.env["AWS_ENDPOINT_URL"] = stsSrv.URL
+	te.env["AWS_ENDPOINT_URL"] = stsURL
 	te.env["AWSKEEP_SIGNIN_ENDPOINT"] = fed.URL
 	te.writeFile(t, ".aws/config", "[profile base]\n[profile role]\nsource_profile = base\nrole_arn = arn:aws:iam::111111111111:role/r\nregion = eu-central-1\n")
 	store, err := te.f.Vault()
