@@ -180,21 +180,7 @@ func runKeyringPasswd(_ context.Context, opts *keyringPasswdOptions) error {
 		defer tty.Close()
 		in, out, hidden = tty, tty, true
 	}
-	read := func(prompt string) (vault.Secret, error) {
-		fmt.Fprint(out, prompt)
-		var p string
-		var err error
-		if rw, ok := in.(io.ReadWriter); ok && hidden {
-			p, err = readHidden(rw)
-			fmt.Fprintln(out)
-		} else {
-			p, err = readLine(in)
-		}
-		if err != nil {
-			return "", fmt.Errorf("reading the passphrase: %w", err)
-		}
-		return vault.Secret(p), nil
-	}
+	read := func(prompt string) (vault.Secret, error) { return readPassphrase(in, out, prompt, hidden) }
 	oldPass, err := read(fmt.Sprintf("Current passphrase for the awskeep file keyring in %s: ", st.Location))
 	if err != nil {
 		return err

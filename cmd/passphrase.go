@@ -42,24 +42,9 @@ func (f *factory) fileAsk(req vault.PassphraseRequest) (vault.PassphraseAnswer, 
 
 // askPassphrase asks on in/out: once for an existing store, twice for a new one.
 func askPassphrase(in io.Reader, out io.Writer, req vault.PassphraseRequest, hidden bool) (vault.Secret, error) {
-	read := func(prompt string) (string, error) {
-		fmt.Fprint(out, prompt)
-		var p string
-		var err error
-		if rw, ok := in.(io.ReadWriter); ok && hidden {
-			p, err = readHidden(rw)
-			fmt.Fprintln(out)
-		} else {
-			p, err = readLine(in)
-		}
-		if err != nil {
-			return "", fmt.Errorf("reading the passphrase: %w", err)
-		}
-		return p, nil
-	}
+	read := func(prompt string) (vault.Secret, error) { return readPassphrase(in, out, prompt, hidden) }
 	if !req.New {
-		p, err := read(fmt.Sprintf("Passphrase for the awskeep file keyring in %s: ", req.Dir))
-		return vault.Secret(p), err
+		return read(fmt.Sprintf("Passphrase for the awskeep file keyring in %s: ", req.Dir))
 	}
 	fmt.Fprintf(out, "Creating the awskeep file keyring in %s.\n", req.Dir)
 	first, err := read("Choose its passphrase: ")
@@ -70,10 +55,28 @@ func askPassphrase(in io.Reader, out io.Writer, req vault.PassphraseRequest, hid
 	if err != nil {
 		return "", err
 	}
-	if first != second {
+	if first.Reveal() != second.Reveal() {
 		return "", &passphraseMismatchError{dir: req.Dir}
 	}
-	return vault.Secret(first), nil
+	return first, nil
+}
+
+// readPassphrase shows prompt on out and reads one line from in, unechoed
+// when in is the terminal (hidden).
+func readPassphrase(in io.Reader, out io.Writer, prompt string, hidden bool) (vault.Secret, error) {
+	fmt.Fprint(out, prompt)
+	var p string
+	var err error
+	if rw, ok := in.(io.ReadWriter); ok && hidden {
+		p, err = readHidden(rw)
+		fmt.Fprintln(out)
+	} else {
+		p, err = readLine(in)
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the passphrase: %w", err)
+	}
+	return vault.Secret(p), nil
 }
 
 // sayUnlocked tells the terminal, once, that typing the passphrase left the
