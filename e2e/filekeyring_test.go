@@ -2,9 +2,7 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,25 +40,7 @@ func (u *user) keysDir() string { return filepath.Join(u.home, ".awskeep", "keys
 // runDetached runs awskeep in a new session without a controlling terminal.
 func (u *user) runDetached(t *testing.T, stdin string, env []string, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, awskeepBin, args...)
-	cmd.Env = append(append([]string{}, u.env...), env...)
-	cmd.Stdin = strings.NewReader(stdin)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String()}
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &exit):
-		r.code = exit.ExitCode()
-	default:
-		t.Fatalf("running awskeep %v: %v", args, err)
-	}
-	return r
+	return u.runAwskeep(t, 90*time.Second, &syscall.SysProcAttr{Setsid: true}, stdin, env, args...)
 }
 
 // detached is runDetached that fails the test unless the exit code is code.

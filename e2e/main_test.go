@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -96,11 +97,19 @@ type result struct {
 // run runs awskeep with args, stdin and extra environment.
 func (u *user) run(stdin string, extraEnv []string, args ...string) result {
 	u.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	return u.runAwskeep(u.t, 60*time.Second, nil, stdin, extraEnv, args...)
+}
+
+// runAwskeep runs awskeep within limit, with attr (nil: the test's own
+// session) and collects what it printed and its exit code.
+func (u *user) runAwskeep(t testing.TB, limit time.Duration, attr *syscall.SysProcAttr, stdin string, extraEnv []string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, awskeepBin, args...)
 	cmd.Env = append(append([]string{}, u.env...), extraEnv...)
 	cmd.Stdin = strings.NewReader(stdin)
+	cmd.SysProcAttr = attr
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -111,10 +120,10 @@ func (u *user) run(stdin string, extraEnv []string, args ...string) result {
 	case errors.As(err, &exit):
 		r.code = exit.ExitCode()
 	default:
-		u.t.Fatalf("running awskeep %v: %v", args, err)
+		t.Fatalf("running awskeep %v: %v", args, err)
 	}
 	if ctx.Err() != nil {
-		u.t.Fatalf("awskeep %v did not finish in time", args)
+		t.Fatalf("awskeep %v did not finish in time", args)
 	}
 	return r
 }
