@@ -43,7 +43,9 @@ type doctorReport struct {
 	Keyring  []checkResult   `json:"keyring,omitempty"` // doctor_filekeyring.go
 	Files    []checkResult   `json:"files"`             // lines the AWS CLI and the Go SDK read differently
 	Profiles []profileReport `json:"profiles"`
-	Problems int             `json:"problems"`
+	// KeysWithoutProfile are stored keys whose profile is not in the config (orphans.go).
+	KeysWithoutProfile []keyWithoutProfile `json:"keys_without_profile"`
+	Problems           int                 `json:"problems"`
 }
 
 func newDoctorCmd(f *factory, runF func(context.Context, *doctorOptions) error) *cobra.Command {
@@ -113,24 +115,34 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 	if err != nil {
 		return err
 	}
-	names := set.Names()
-	if opts.Profile != "" {
-		if _, err := set.Profile(opts.Profile); err != nil {
-			return err
-		}
-		names = []string{opts.Profile}
-	}
 	store, err := f.Vault()
 	if err != nil {
 		return err
+	}
+	names := set.Names()
+	orphans, orphansErr := storedWithoutProfile(set, store, opts.Profile)
+	if opts.Profile != "" {
+		names = []string{opts.Profile}
+		if _, err := set.Profile(opts.Profile); err != nil {
+			if len(orphans) == 0 {
+				return err
+			}
+			names = nil // only its stored key to report
+		}
 	}
 	r, err := f.resolver()
 	if err != nil {
 		return err
 	}
 	r.CallerIdentity, r.AccessKeys = opts.identity, opts.accessKeys
-	report := doctorReport{Backend: store.Backend(), Profiles: []profileReport{}}
+	report := doctorReport{Backend: store.Backend(), Profiles: []profileReport{}, KeysWithoutProfile: orphans}
 	addFileKeyringChecks(&report, store, f.Now())
+	if orphansErr != nil {
+		e := explain(orphansErr)
+		report.Keyring = append(report.Keyring, checkResult{Check: "stored keys", Status: "fail", Message: e.message, Hints: e.hints})
+		report.Problems++
+	}
+	report.Problems += len(orphans)
 	report.Files = sdkDifferenceChecks(set, f)
 	report.Problems += len(report.Files)
 	run := &doctorRun{opts: opts, set: set, store: store, r: r,
@@ -170,6 +182,9 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 		}
 	}
 	progress.clear()
+	if !opts.JSON {
+		printKeysWithoutProfile(f.IO.Out, report.KeysWithoutProfile)
+	}
 	if opts.JSON {
 		enc := json.NewEncoder(f.IO.Out)
 		enc.SetIndent("", "  ")
@@ -366,6 +381,32 @@ func printChecks(w io.Writer, checks []checkResult) {
 func printProfileReport(w io.Writer, p profileReport) {
 	fmt.Fprintf(w, "\n%s\n", p.Profile)
 	printChecks(w, p.Checks)
+}
+
+// storedWithoutProfile is what doctor reports of keys stored for profiles
+// not in the config: all of them, or only profile's when one is named.
+func storedWithoutProfile(set *profiles.Set, store *vault.Store, profile string) ([]keyWithoutProfile, error) {
+	stored, err := store.KeyInfos()
+	if err != nil {
+		return []keyWithoutProfile{}, err
+	}
+	out := []keyWithoutProfile{}
+	for _, k := range keysWithoutProfile(set, stored) {
+		if profile == "" || k.Profile == profile {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
+func printKeysWithoutProfile(w io.Writer, keys []keyWithoutProfile) {
+	if len(keys) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nStored keys without a profile\n")
+	for _, k := range keys {
+		printChecks(w, []checkResult{{Check: "stored key", Status: "warn", Message: k.Message, Hints: k.Hints}})
+	}
 }
 
 func printDoctorSummary(w io.Writer, r doctorReport) {

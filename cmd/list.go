@@ -33,6 +33,8 @@ type listedProfile struct {
 	RotateDue      bool            `json:"rotate_due"`
 	SSO            *ssoTokenState  `json:"sso,omitempty"` // an IAM Identity Center source: its token's state
 	InConfig       bool            `json:"in_config"`
+	// Hints say what to do about a key stored for a profile not in the config.
+	Hints []string `json:"hints,omitempty"`
 }
 
 type listedSession struct {
@@ -98,6 +100,7 @@ func runList(_ context.Context, opts *listOptions) error {
 	}
 	var rows []listedProfile
 	var reminders []string
+	orphans := keysWithoutProfile(set, stored)
 	for _, name := range sortedKeys(names) {
 		row := listedProfile{Profile: name, InConfig: set.Has(name), Sessions: []listedSession{}}
 		if p, err := set.Profile(name); err == nil {
@@ -131,6 +134,11 @@ func runList(_ context.Context, opts *listOptions) error {
 		for _, s := range sessions {
 			if s.Profile == name && s.Expiration.After(now) {
 				row.Sessions = append(row.Sessions, listedSession{Expiration: s.Expiration.UTC(), SecondsLeft: int64(s.Expiration.Sub(now).Seconds())})
+			}
+		}
+		for _, o := range orphans {
+			if o.Profile == name {
+				row.Hints = o.Hints
 			}
 		}
 		rows = append(rows, row)
@@ -169,6 +177,12 @@ func runList(_ context.Context, opts *listOptions) error {
 	}
 	for _, line := range reminders {
 		fmt.Fprintln(f.IO.ErrOut, line)
+	}
+	for _, o := range orphans {
+		fmt.Fprintf(f.IO.ErrOut, "awskeep: warning: %s.\n", o.Message)
+		for _, h := range o.Hints {
+			fmt.Fprintf(f.IO.ErrOut, "  %s\n", h)
+		}
 	}
 	return nil
 }
