@@ -2,7 +2,8 @@ package profiles
 
 import (
 	"path/filepath"
-	"strings"
+
+	"github.com/awskeep/awskeep/internal/homepath"
 )
 
 // Paths names the two shared files.
@@ -17,7 +18,7 @@ type Paths struct {
 func PathsFromEnv(getenv func(string) string, home string) Paths {
 	pick := func(env, base string) string {
 		if v := getenv(env); v != "" {
-			return expandHome(v, home)
+			return homepath.Expand(v, home)
 		}
 		return filepath.Join(home, ".aws", base)
 	}
@@ -25,16 +26,4 @@ func PathsFromEnv(getenv func(string) string, home string) Paths {
 		Config:      pick("AWS_CONFIG_FILE", "config"),
 		Credentials: pick("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
 	}
-}
-
-// expandHome replaces a leading "~" or "~/" (or "~\" on Windows) with home.
-// "~user" forms are left as they are, as Go has no portable lookup for them.
-func expandHome(p, home string) string {
-	if p == "~" {
-		return home
-	}
-	if strings.HasPrefix(p, "~/") || (filepath.Separator == '\\' && strings.HasPrefix(p, `~\`)) {
-		return filepath.Join(home, p[2:])
-	}
-	return p
 }

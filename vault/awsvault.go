@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/99designs/keyring"
+	"github.com/awskeep/awskeep/internal/homepath"
 )
 
 // This file reads the long-term keys aws-vault keeps in its keyring, so they
@@ -61,7 +62,7 @@ func AWSVaultConfigFromEnv(getenv func(string) string, home string) AWSVaultConf
 	if cfg.FileDir == "" {
 		cfg.FileDir = filepath.Join(home, ".awsvault", "keys")
 	} else {
-		cfg.FileDir = expandTilde(cfg.FileDir, home)
+		cfg.FileDir = homepath.Expand(cfg.FileDir, home)
 	}
 	if cfg.SecretServiceCollection == "" {
 		cfg.SecretServiceCollection = "awsvault"
@@ -79,16 +80,6 @@ func AWSVaultConfigFromEnv(getenv func(string) string, home string) AWSVaultConf
 		cfg.KeychainName = "aws-vault"
 	}
 	return cfg
-}
-
-func expandTilde(p, home string) string {
-	if p == "~" {
-		return home
-	}
-	if strings.HasPrefix(p, "~/") {
-		return filepath.Join(home, p[2:])
-	}
-	return p
 }
 
 // AWSVaultKey is one key aws-vault holds.

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/awskeep/awskeep/internal/homepath"
 )
 
 // Backend names, as AWSKEEP_BACKEND spells them.
@@ -54,6 +56,11 @@ type Config struct {
 	KeyctlKeyring string
 	// LockDir holds lock files; default $XDG_RUNTIME_DIR/awskeep or ~/.awskeep/locks.
 	LockDir string
+	// LockDirFallback is used instead of LockDir when LockDir cannot be
+	// created or cannot hold a file. The default LockDir under
+	// XDG_RUNTIME_DIR (whose parent is never created) falls back to
+	// ~/.awskeep/locks; a LockDir given explicitly has none.
+	LockDirFallback string
 	// LockWait pauses a waiting Lock between tries; nil sleeps. Tests use
 	// it to see the waits (and end them) without waiting on the clock.
 	LockWait func(ctx context.Context, d time.Duration) error
@@ -67,18 +74,19 @@ type Config struct {
 // ConfigFromEnv builds a Config from AWSKEEP_* variables and the usual
 // environment. It reads AWSKEEP_BACKEND, AWSKEEP_FILE_DIR, AWSKEEP_PASS_DIR,
 // AWSKEEP_PASS_CMD, AWSKEEP_SECRET_SERVICE_COLLECTION, AWSKEEP_KEYCTL_SCOPE,
-// AWSKEEP_KEYCTL_KEYRING and AWSKEEP_LOCK_DIR. The file passphrase is left to
-// the caller (cmd reads AWSKEEP_FILE_PASSPHRASE or prompts).
+// AWSKEEP_KEYCTL_KEYRING and AWSKEEP_LOCK_DIR; a leading ~ in the *_DIR ones
+// means home, as in AWS_CONFIG_FILE. The file passphrase is left to the
+// caller (cmd reads AWSKEEP_FILE_PASSPHRASE or prompts).
 func ConfigFromEnv(getenv func(string) string, home string) Config {
 	cfg := Config{
 		Backend:                 strings.TrimSpace(getenv("AWSKEEP_BACKEND")),
-		FileDir:                 getenv("AWSKEEP_FILE_DIR"),
-		PassDir:                 getenv("AWSKEEP_PASS_DIR"),
+		FileDir:                 homepath.Expand(getenv("AWSKEEP_FILE_DIR"), home),
+		PassDir:                 homepath.Expand(getenv("AWSKEEP_PASS_DIR"), home),
 		PassCmd:                 getenv("AWSKEEP_PASS_CMD"),
 		SecretServiceCollection: getenv("AWSKEEP_SECRET_SERVICE_COLLECTION"),
 		KeyctlScope:             getenv("AWSKEEP_KEYCTL_SCOPE"),
 		KeyctlKeyring:           getenv("AWSKEEP_KEYCTL_KEYRING"),
-		LockDir:                 getenv("AWSKEEP_LOCK_DIR"),
+		LockDir:                 homepath.Expand(getenv("AWSKEEP_LOCK_DIR"), home),
 		Home:                    home,
 		Getenv:                  getenv,
 	}
@@ -120,6 +128,7 @@ func (c Config) withDefaults() Config {
 	if c.LockDir == "" {
 		if rt := c.Getenv("XDG_RUNTIME_DIR"); rt != "" && runtime.GOOS != "windows" {
 			c.LockDir = filepath.Join(rt, "awskeep")
+			c.LockDirFallback = filepath.Join(c.Home, ".awskeep", "locks")
 		} else {
 			c.LockDir = filepath.Join(c.Home, ".awskeep", "locks")
 		}

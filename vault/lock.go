@@ -33,7 +33,11 @@ func (s *Store) Lock(ctx context.Context, name string) (unlock func(), err error
 func internalLockName(name string) string { return ".vault-" + name + ".lock" }
 
 func (s *Store) lockFile(ctx context.Context, file string) (func(), error) {
-	return lockPathWait(ctx, s.lockDir, file, s.lockWait)
+	dir, err := s.lockDir()
+	if err != nil {
+		return nil, err
+	}
+	return lockPathWait(ctx, dir, file, s.lockWait)
 }
 
 func lockPath(ctx context.Context, dir, file string) (func(), error) {

@@ -14,8 +14,12 @@ import (
 // Notes live beside the lock files, are written whole (temporary file and
 // rename, mode 0600) and must not hold secrets.
 
-func (s *Store) notePath(name string) string {
-	return filepath.Join(s.lockDir, escapeField(name)+".note")
+func (s *Store) notePath(name string) (string, error) {
+	dir, err := s.lockDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, escapeField(name)+".note"), nil
 }
 
 // SetLockNote leaves data for the next holders of lock name.
@@ -23,10 +27,14 @@ func (s *Store) SetLockNote(name string, data []byte) error {
 	if name == "" {
 		return errors.New("vault: a lock note needs a name")
 	}
-	if err := os.MkdirAll(s.lockDir, 0o700); err != nil {
+	path, err := s.notePath(name)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("creating the lock directory: %w", err)
 	}
-	tmp, err := os.CreateTemp(s.lockDir, ".note-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".note-*")
 	if err != nil {
 		return err
 	}
@@ -38,12 +46,16 @@ func (s *Store) SetLockNote(name string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), s.notePath(name))
+	return os.Rename(tmp.Name(), path)
 }
 
 // LockNote returns the note left for lock name, or a *NotFoundError.
 func (s *Store) LockNote(name string) ([]byte, error) {
-	data, err := os.ReadFile(s.notePath(name))
+	path, err := s.notePath(name)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, &NotFoundError{Kind: "lock note", Name: name}
 	}
@@ -52,7 +64,11 @@ func (s *Store) LockNote(name string) ([]byte, error) {
 
 // ClearLockNote drops the note of lock name, if any.
 func (s *Store) ClearLockNote(name string) error {
-	err := os.Remove(s.notePath(name))
+	path, err := s.notePath(name)
+	if err != nil {
+		return err
+	}
+	err = os.Remove(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

@@ -19,7 +19,7 @@ type Store struct {
 	backend  string
 	location string // where the items are, in words
 	ring     keyring.Keyring
-	lockDir  string
+	locks    *lockDirChoice
 	lockWait func(context.Context, time.Duration) error
 	closer   func() error
 	skipped  []*BackendError
@@ -130,7 +130,7 @@ func openNamed(name string, cfg Config) (*Store, error) {
 		}
 		return nil, &BackendError{Backend: name, Err: err}
 	}
-	return &Store{backend: name, location: location(name, cfg, ring), ring: ring, lockDir: cfg.LockDir, lockWait: cfg.LockWait, closer: closer}, nil
+	return &Store{backend: name, location: location(name, cfg, ring), ring: ring, locks: &lockDirChoice{primary: cfg.LockDir, fallback: cfg.LockDirFallback}, lockWait: cfg.LockWait, closer: closer}, nil
 }
 
 // location says where a backend keeps the items.

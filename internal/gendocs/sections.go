@@ -22,7 +22,7 @@ var environment = []manItem{
 	{"AWSKEEP_PASS_DIR, AWSKEEP_PASS_CMD", "Password store and program of the pass backend. Defaults: PASSWORD_STORE_DIR or ~/.password-store; pass."},
 	{"AWSKEEP_SECRET_SERVICE_COLLECTION", "Secret Service collection (alias, object-path name or label). Default: login."},
 	{"AWSKEEP_KEYCTL_SCOPE, AWSKEEP_KEYCTL_KEYRING", "Kernel keyring scope and name of the keyctl backend. Defaults: user; awskeep."},
-	{"AWSKEEP_LOCK_DIR", "Directory of lock files. Default: $XDG_RUNTIME_DIR/awskeep, else ~/.awskeep/locks."},
+	{"AWSKEEP_LOCK_DIR", "Directory of lock files. Default: $XDG_RUNTIME_DIR/awskeep when that directory exists and takes a file, else ~/.awskeep/locks. A leading ~ in AWSKEEP_LOCK_DIR, AWSKEEP_FILE_DIR and AWSKEEP_PASS_DIR means the home directory."},
 	{"AWSKEEP_SSO_TOKENS", "keyring keeps IAM Identity Center tokens in the keyring only; file (the default) uses ~/.aws/sso/cache."},
 	{"AWSKEEP_ROTATE_AFTER", "Default key age for rotation reminders, such as 90d (the default)."},
 	{"AWSKEEP", "Set by exec in its child to the profile name; exec refuses to run while it is set."},
