@@ -36,12 +36,13 @@ func (f *factory) mfaCode(ctx context.Context, hop profiles.Hop) (string, error)
 		return "", &mfaCodeError{profile: hop.Profile, serial: hop.MFASerial, reason: "there is no terminal to ask on"}
 	}
 	defer tty.Close()
-	fmt.Fprintf(tty, "MFA code for %s: ", hop.MFASerial)
-	code, err := readLine(tty)
+	// Not echoed, as a passphrase is not: the code is good for a while
+	// after it is typed, so it should not stay on the screen.
+	typed, err := readPassphrase(tty, tty, fmt.Sprintf("MFA code for %s: ", hop.MFASerial), true)
 	if err != nil {
 		return "", &mfaCodeError{profile: hop.Profile, serial: hop.MFASerial, reason: "reading it from the terminal failed"}
 	}
-	code = strings.TrimSpace(code)
+	code := strings.TrimSpace(typed.Reveal())
 	if !mfaCodePattern.MatchString(code) {
 		return "", &mfaCodeError{profile: hop.Profile, serial: hop.MFASerial, reason: fmt.Sprintf("%q is not a 6-digit code", code)}
 	}

@@ -12,9 +12,11 @@ import (
 // ttyDriver runs a command with a pseudo-terminal as its controlling
 // terminal and stdin, its stdout to a file (as under credential_process,
 // where stdout belongs to the caller), answers the first prompt containing
-// argv[2] with argv[3], and prints what appeared on the terminal.
+// argv[2] with argv[3] as soon as the terminal stops echoing (a hidden
+// prompt; at the latest after 5 seconds, so an echoed answer shows), and
+// prints what appeared on the terminal.
 const ttyDriver = `
-import os, pty, sys
+import os, pty, sys, termios, time
 out_path, prompt, answer, argv = sys.argv[1], sys.argv[2].encode(), sys.argv[3].encode(), sys.argv[4:]
 pid, fd = pty.fork()
 if pid == 0:
@@ -31,6 +33,9 @@ while True:
         break
     seen += chunk
     if prompt and not answered and prompt in seen:
+        deadline = time.monotonic() + 5
+        while termios.tcgetattr(fd)[3] & termios.ECHO and time.monotonic() < deadline:
+            time.sleep(0.01)
         os.write(fd, answer + b"\n")
         answered = True
 _, status = os.waitpid(pid, 0)
@@ -72,6 +77,9 @@ func TestMFAPromptOnTerminalUnderCredentialProcess(t *testing.T) {
 		t.Fatalf("exit %d; terminal:\n%s", code, terminal)
 	}
 	contains(t, "terminal", terminal, "MFA code for "+serial)
+	if strings.Contains(terminal, typed+"\r\n") {
+		t.Errorf("the MFA code was echoed as it was typed:\n%s", terminal)
+	}
 	var out map[string]any
 	if err := json.Unmarshal([]byte(stdout), &out); err != nil || out["Version"] != float64(1) {
 		t.Fatalf("stdout is not just the JSON: %q", stdout)
