@@ -21,7 +21,7 @@ type sessionFlags struct {
 }
 
 func (s *sessionFlags) register(c *cobra.Command) {
-	c.Flags().DurationVarP(&s.Duration, "duration", "d", 0, "Session length, e.g. 1h or 12h (default: 12h for session tokens, the profile's duration_seconds or 1h for roles)")
+	c.Flags().VarP(durationFlag{&s.Duration}, "duration", "d", "Session length, e.g. 1h, 12h or 1d (default: 12h for session tokens, the profile's duration_seconds or 1h for roles)")
 	c.Flags().BoolVarP(&s.NoSession, "no-session", "n", false, "Use the long-term key itself, or assume the role straight from it")
 	c.Flags().StringVarP(&s.MFAToken, "mfa-token", "t", "", "MFA code, when the profile has mfa_serial")
 	c.Flags().BoolVar(&s.Refresh, "refresh", false, "Ignore cached sessions and ask STS for a new one")

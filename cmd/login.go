@@ -83,7 +83,7 @@ partitions, tests).`,
 	c.Flags().StringVar(&opts.Service, "service", "", "Open this service's console page, e.g. s3, ec2, cloudwatch")
 	c.Flags().StringVar(&opts.Path, "path", "", "Open this console path, e.g. s3/buckets")
 	c.Flags().StringVar(&opts.Destination, "destination", "", "Open this console URL")
-	c.Flags().DurationVarP(&opts.Duration, "duration", "d", 0, "Console session length, 15m to 12h (over 1h only for a role assumed straight from a stored key)")
+	c.Flags().VarP(durationFlag{&opts.Duration}, "duration", "d", "Console session length, 15m to 12h (over 1h only for a role assumed straight from a stored key)")
 	c.Flags().StringVarP(&opts.MFAToken, "mfa-token", "t", "", "MFA code, when the profile has mfa_serial")
 	c.Flags().BoolVar(&opts.Refresh, "refresh", false, "Ignore cached sessions and ask STS for a new one")
 	return c

@@ -35,16 +35,14 @@ the passphrase each time.`,
 		Example: "  awskeep unlock\n  awskeep unlock --for 30m\n  printf '%s\\n' \"$PASSPHRASE\" | awskeep unlock",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: func(c *cobra.Command, _ []string) error {
-			if opts.For <= 0 {
-				return usageErrorf(c, "--for must be a positive duration such as 30m or 8h (got %s)", opts.For)
-			}
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
 			return runUnlock(c.Context(), opts)
 		},
 	}
-	c.Flags().DurationVar(&opts.For, "for", vault.DefaultUnlockFor, "How long to stay unlocked")
+	opts.For = vault.DefaultUnlockFor
+	c.Flags().Var(durationFlag{&opts.For}, "for", "How long to stay unlocked, e.g. 30m, 8h or 1d")
 	return c
 }
 

@@ -97,7 +97,7 @@ func (e *engine) plan(chain *profiles.Chain, opts Options) (*step, error) {
 	durations := make([]time.Duration, len(roles))
 	for n, i := range roles {
 		d, setting := hops[i].Duration, "duration_seconds"
-		if n == len(roles)-1 && opts.Duration > 0 {
+		if n == len(roles)-1 && opts.Duration != 0 { // a negative one is refused below, as for keys
 			d, setting = opts.Duration, "--duration"
 		}
 		if d == 0 {

@@ -292,6 +292,10 @@ func TestDurationOutOfRange(t *testing.T) {
 		{"session token too long", chainOf(base), 37 * time.Hour, "sts:GetSessionToken", "--duration", 36 * time.Hour},
 		{"role too short", chainOf(base, role), 10 * time.Minute, "sts:AssumeRole", "--duration", 12 * time.Hour},
 		{"role too long", chainOf(base, role), 13 * time.Hour, "sts:AssumeRole", "--duration", 12 * time.Hour},
+		// A negative length (no flag gives one, but Options may) is refused
+		// for a role as for a session token, never taken as "not given".
+		{"session token negative", chainOf(base), -time.Hour, "sts:GetSessionToken", "--duration", 36 * time.Hour},
+		{"role negative", chainOf(base, role), -time.Hour, "sts:AssumeRole", "--duration", 12 * time.Hour},
 		{"duration_seconds of a first hop too long", chainOf(base, long, role), 0, "sts:AssumeRole", "duration_seconds", 12 * time.Hour},
 	}
 	for _, tt := range tests {
