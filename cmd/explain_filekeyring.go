@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/awskeep/awskeep/vault"
 )
@@ -13,7 +14,10 @@ func explainFileKeyringError(err error) (explanation, bool) {
 	var mismatch *passphraseMismatchError
 	var unavailable *vault.UnlockUnavailableError
 	var damaged *vault.DamagedStoreError
+	var item *vault.DamagedItemError
 	switch {
+	case errors.As(err, &item):
+		return explainDamagedItem(item), true
 	case errors.As(err, &needPass):
 		return explanation{message: needPass.Error(), code: exitFailure, hints: []string{
 			"Run 'awskeep unlock' first: it asks the passphrase once and keeps the keyring unlocked for this",
@@ -45,4 +49,27 @@ func explainFileKeyringError(err error) (explanation, bool) {
 		}}, true
 	}
 	return explanation{}, false
+}
+
+// explainDamagedItem: an item that no longer reads cannot be used, so the
+// fix is to remove it (which needs no reading) and store it again.
+func explainDamagedItem(d *vault.DamagedItemError) explanation {
+	e := explanation{message: d.Error(), code: exitFailure}
+	switch {
+	case d.Kind == "key" && d.Profile != "":
+		e.hints = []string{
+			fmt.Sprintf("Nothing can use it. Remove it with 'awskeep remove %s', then store the key again with 'awskeep add %s'.", d.Profile, d.Profile),
+			"(An item copied from another store or changed outside awskeep reads like this, though the passphrase is right.)",
+		}
+	case d.Kind == "rotation journal" && d.Profile != "":
+		e.hints = []string{
+			fmt.Sprintf("The rotation of %s it recorded cannot be resumed. Check for a new key it created with 'aws iam list-access-keys';", d.Profile),
+			fmt.Sprintf("  'awskeep remove %s' drops the journal with the key, which you then store again with 'awskeep add %s'.", d.Profile, d.Profile),
+		}
+	case d.Kind == "session" && d.Profile != "":
+		e.hints = []string{fmt.Sprintf("Drop it with 'awskeep clear %s'; the next call makes a new session.", d.Profile)}
+	default:
+		e.hints = []string{"Remove the item in your keyring manager (for the file keyring: the file of that name in its directory) and store it again."}
+	}
+	return e
 }

@@ -88,15 +88,36 @@ func (e *CollectionNotFoundError) Error() string {
 	return msg
 }
 
-// DamagedItemError says a stored item cannot be decrypted although the
-// passphrase is right: the file was changed or truncated outside awskeep.
+// DamagedItemError says a stored item cannot be read although the keyring
+// opened: the file backend cannot decrypt it (changed, truncated or copied
+// from another store outside awskeep), or what it holds does not decode.
+// The item can still be removed by name.
 type DamagedItemError struct {
-	Name string
-	Err  error
+	Name string // the item's name in the keyring
+	// Kind and Profile say whose item it is ("key", "session", "rotation
+	// journal"); empty when only the backend saw it.
+	Kind    string
+	Profile string
+	Err     error
 }
 
 func (e *DamagedItemError) Error() string {
-	return fmt.Sprintf("the keyring item %s is damaged and cannot be read (%v); remove it and store it again", e.Name, e.Err)
+	what := "the keyring item " + e.Name
+	if e.Kind != "" && e.Profile != "" {
+		what = fmt.Sprintf("the stored %s of profile %s (keyring item %s)", e.Kind, e.Profile, e.Name)
+	}
+	return fmt.Sprintf("%s is damaged and cannot be read (%v)", what, e.Err)
+}
+
+// damaged is err, met reading item name of profile: a *DamagedItemError
+// that says whose item it is, or err wrapped in context (a format with the
+// profile's %q and err's %w).
+func damaged(err error, name, kind, profile, context string) error {
+	var d *DamagedItemError
+	if errors.As(err, &d) {
+		return &DamagedItemError{Name: name, Kind: kind, Profile: profile, Err: d.Err}
+	}
+	return fmt.Errorf(context+": %w", profile, err)
 }
 
 func (e *DamagedItemError) Unwrap() error { return e.Err }

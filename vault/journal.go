@@ -87,11 +87,11 @@ func (s *Store) RotationJournal(profile string) (RotationJournal, error) {
 		return RotationJournal{}, &NotFoundError{Kind: "rotation journal", Name: profile}
 	}
 	if err != nil {
-		return RotationJournal{}, fmt.Errorf("reading the rotation journal of profile %q: %w", profile, err)
+		return RotationJournal{}, damaged(err, rotationItemName(profile), "rotation journal", profile, "reading the rotation journal of profile %q")
 	}
 	var r rotationRecord
 	if err := json.Unmarshal(item.Data, &r); err != nil {
-		return RotationJournal{}, fmt.Errorf("the rotation journal of profile %q is damaged: %w", profile, err)
+		return RotationJournal{}, &DamagedItemError{Name: rotationItemName(profile), Kind: "rotation journal", Profile: profile, Err: err}
 	}
 	j := RotationJournal{Profile: profile, OldKeyID: r.OldKeyID, UserName: r.UserName,
 		Step: r.Step, StartedAt: r.StartedAt, UpdatedAt: r.UpdatedAt}

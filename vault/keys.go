@@ -72,11 +72,11 @@ func (s *Store) Key(profile string) (Key, error) {
 		return Key{}, &NotFoundError{Kind: "key", Name: profile}
 	}
 	if err != nil {
-		return Key{}, fmt.Errorf("reading the key for profile %q: %w", profile, err)
+		return Key{}, damaged(err, keyItemName(profile), "key", profile, "reading the key for profile %q")
 	}
 	var r keyRecord
 	if err := json.Unmarshal(item.Data, &r); err != nil {
-		return Key{}, fmt.Errorf("the stored key for profile %q is damaged: %w", profile, err)
+		return Key{}, &DamagedItemError{Name: keyItemName(profile), Kind: "key", Profile: profile, Err: err}
 	}
 	return Key{
 		Profile: profile, AccessKeyID: r.AccessKeyID, SecretAccessKey: Secret(r.SecretAccessKey),

@@ -125,11 +125,11 @@ func (s *Store) Session(id string) (Session, error) {
 		return Session{}, &NotFoundError{Kind: "session", Name: id}
 	}
 	if err != nil {
-		return Session{}, fmt.Errorf("reading the cached session for profile %q: %w", bestInfo.Profile, err)
+		return Session{}, damaged(err, best, "session", bestInfo.Profile, "reading the cached session for profile %q")
 	}
 	var r sessionRecord
 	if err := json.Unmarshal(item.Data, &r); err != nil {
-		return Session{}, fmt.Errorf("the cached session for profile %q is damaged: %w", bestInfo.Profile, err)
+		return Session{}, &DamagedItemError{Name: best, Kind: "session", Profile: bestInfo.Profile, Err: err}
 	}
 	return Session{
 		ID: r.ID, Profile: r.Profile, SourceKeyID: r.SourceKeyID, AccessKeyID: r.AccessKeyID,

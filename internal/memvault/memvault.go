@@ -7,6 +7,7 @@ package memvault
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -22,6 +23,7 @@ type Store struct {
 	journals               map[string]vault.RotationJournal
 	notes                  map[string][]byte
 	locks                  map[string]chan struct{}
+	damaged                map[string]bool // by kind and profile: items that no longer read
 	keyReads, sessionReads int
 
 	// FailPutKey, when set, makes PutKey fail (a keyring that went away).
@@ -31,7 +33,7 @@ type Store struct {
 // New returns a Store holding keys.
 func New(keys ...vault.Key) *Store {
 	s := &Store{keys: map[string]vault.Key{}, sessions: map[string]vault.Session{}, journals: map[string]vault.RotationJournal{},
-		notes: map[string][]byte{}, locks: map[string]chan struct{}{}}
+		notes: map[string][]byte{}, locks: map[string]chan struct{}{}, damaged: map[string]bool{}}
 	for _, k := range keys {
 		s.keys[k.Profile] = k
 	}
@@ -50,6 +52,23 @@ func (s *Store) Reads() (keys, sessions int) {
 	return keys, sessions
 }
 
+// Damage makes profile's stored key and rotation journal unreadable, as an
+// item changed outside awskeep is: reading them returns a
+// *vault.DamagedItemError, while what lists names (KeyInfo, KeyProfiles)
+// and removal still work. Storing a new key heals it.
+func (s *Store) Damage(profile string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.damaged["key "+profile] = true
+	s.damaged["rotation journal "+profile] = true
+}
+
+func damagedItem(kind, profile string) error {
+	return &vault.DamagedItemError{Name: kind + " " + profile, Kind: kind, Profile: profile, Err: errDamaged}
+}
+
+var errDamaged = errors.New("memvault: damaged on purpose")
+
 func (s *Store) Key(profile string) (vault.Key, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -57,6 +76,9 @@ func (s *Store) Key(profile string) (vault.Key, error) {
 	k, ok := s.keys[profile]
 	if !ok {
 		return vault.Key{}, &vault.NotFoundError{Kind: "key", Name: profile}
+	}
+	if s.damaged["key "+profile] {
+		return vault.Key{}, damagedItem("key", profile)
 	}
 	return k, nil
 }
@@ -89,6 +111,7 @@ func (s *Store) PutKey(k vault.Key) error {
 		return s.FailPutKey
 	}
 	s.keys[k.Profile] = k
+	delete(s.damaged, "key "+k.Profile)
 	return nil
 }
 
@@ -99,6 +122,7 @@ func (s *Store) DeleteKey(profile string) error {
 		return &vault.NotFoundError{Kind: "key", Name: profile}
 	}
 	delete(s.keys, profile)
+	delete(s.damaged, "key "+profile)
 	return nil
 }
 
@@ -167,6 +191,9 @@ func (s *Store) RotationJournal(profile string) (vault.RotationJournal, error) {
 	if !ok {
 		return vault.RotationJournal{}, &vault.NotFoundError{Kind: "rotation journal", Name: profile}
 	}
+	if s.damaged["rotation journal "+profile] {
+		return vault.RotationJournal{}, damagedItem("rotation journal", profile)
+	}
 	return j, nil
 }
 
@@ -181,6 +208,7 @@ func (s *Store) DeleteRotationJournal(profile string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.journals, profile)
+	delete(s.damaged, "rotation journal "+profile)
 	return nil
 }
 
