@@ -253,7 +253,14 @@ func isAccessKeyID(s string) bool {
 
 // checkKeyPair rejects what cannot be a long-term IAM key before AWS is asked.
 func checkKeyPair(keyID string, secret vault.Secret) error {
-	s := secret.Reveal()
+	if err := checkKeyID(keyID); err != nil {
+		return err
+	}
+	return checkSecret(secret)
+}
+
+// checkKeyID rejects what cannot be a long-term access key ID.
+func checkKeyID(keyID string) error {
 	switch {
 	case keyID != strings.TrimSpace(keyID) || strings.ContainsAny(keyID, " \t"):
 		return errors.New("the access key ID has spaces in it; paste it again without them")
@@ -261,6 +268,14 @@ func checkKeyPair(keyID string, secret vault.Secret) error {
 		return fmt.Errorf("%q is not an access key ID (they look like AKIA followed by 16 capital letters and digits)", keyID)
 	case strings.HasPrefix(keyID, "ASIA"):
 		return errors.New("that is a temporary key (ASIA...), which expires and needs a session token; store a long-term key (AKIA...)")
+	}
+	return nil
+}
+
+// checkSecret rejects what cannot be a secret access key.
+func checkSecret(secret vault.Secret) error {
+	s := secret.Reveal()
+	switch {
 	case s == "":
 		return errors.New("the secret access key is empty")
 	case strings.ContainsAny(s, " \t\r\n"):

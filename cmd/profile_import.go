@@ -39,7 +39,10 @@ before its lines are removed from the file; the rest of the file stays as it was
 import stopped half-way loses nothing: a key leaves the file only after its keyring copy
 is verified.
 
-Profiles holding temporary credentials (aws_session_token) are skipped: those expire.
+Profiles holding temporary credentials (aws_session_token) are left alone: those expire.
+A profile whose key cannot be imported (half a key pair, a key ID or secret that cannot be
+one, an unknown name) is skipped, with its file and line, and the others are imported; the
+import ends with "Imported N, skipped M." and exits 1 when any profile was skipped.
 
 With --from aws-vault, the keys come from aws-vault's keyring on this machine instead
 (default: every key it holds): the backend named by AWS_VAULT_BACKEND, else the one
@@ -86,18 +89,22 @@ func runProfileImport(ctx context.Context, opts *profileImportOptions) error {
 	if err != nil {
 		return err
 	}
+	credsFile := set.Paths().Credentials
 	names := opts.Profiles
 	if len(names) == 0 {
+		// Every profile with a key line, complete or not: a profile with
+		// half a key pair is reported, not passed over in silence.
 		for _, n := range set.Names() {
-			if p, err := set.Profile(n); err == nil && p.HasStaticKey() {
+			if p, err := set.Profile(n); err == nil && hasKeyLine(p) {
 				names = append(names, n)
 			}
 		}
 		if len(names) == 0 {
-			fmt.Fprintf(f.IO.ErrOut, "No plain-text keys in %s: nothing to import.\n", set.Paths().Credentials)
+			fmt.Fprintf(f.IO.ErrOut, "No plain-text keys in %s: nothing to import.\n", printable(credsFile))
 			return nil
 		}
 	}
+	report := &importReport{w: f.IO.ErrOut, from: credsFile}
 	type candidate struct {
 		name string
 		key  vault.Key
@@ -107,46 +114,73 @@ func runProfileImport(ctx context.Context, opts *profileImportOptions) error {
 	for _, n := range names {
 		p, err := set.Profile(n)
 		if err != nil {
-			return err
-		}
-		if !p.HasStaticKey() {
-			return fmt.Errorf("profile %s has no plain-text key in %s to import", n, set.Paths().Credentials)
-		}
-		id, _ := p.Get("aws_access_key_id")
-		secret, _ := p.Get("aws_secret_access_key")
-		if _, ok := p.Get("aws_session_token"); ok {
-			fmt.Fprintf(f.IO.ErrOut, "Skipping %s: it holds temporary credentials (aws_session_token), which expire.\n", n)
+			report.skip(n, "", err)
 			continue
 		}
-		if err := checkKeyPair(id.Text, vault.Secret(secret.Text)); err != nil {
-			return fmt.Errorf("profile %s (%s line %d): %w", n, id.File, id.Line, err)
+		id, okID := p.Get("aws_access_key_id")
+		secret, okSecret := p.Get("aws_secret_access_key")
+		switch {
+		case !okID && !okSecret:
+			report.skip(n, "", fmt.Errorf("it has no plain-text key (aws_access_key_id) in %s or %s to import", credsFile, set.Paths().Config))
+			continue
+		case !okSecret:
+			report.skip(n, fileLine(id), errors.New("aws_access_key_id has no aws_secret_access_key beside it; add the secret or remove the key line"))
+			continue
+		case !okID:
+			report.skip(n, fileLine(secret), errors.New("aws_secret_access_key has no aws_access_key_id beside it; add the key ID or remove the secret line"))
+			continue
+		}
+		if _, ok := p.Get("aws_session_token"); ok {
+			report.nothingToDo(n, "it holds temporary credentials (aws_session_token), which expire; it stays in "+id.File)
+			continue
+		}
+		if err := checkKeyID(id.Text); err != nil {
+			report.skip(n, fileLine(id), err)
+			continue
+		}
+		if err := checkSecret(vault.Secret(secret.Text)); err != nil {
+			report.skip(n, fileLine(secret), err)
+			continue
 		}
 		now := f.Now().UTC()
 		todo = append(todo, candidate{name: n, file: id.File, key: vault.Key{
 			Profile: n, AccessKeyID: id.Text, SecretAccessKey: vault.Secret(secret.Text), CreatedAt: now, AddedAt: now,
 		}})
 	}
-	if len(todo) == 0 {
-		return nil
-	}
-	store, err := f.Vault()
-	if err != nil {
-		return err
-	}
-	imported := 0
-	for _, c := range todo {
-		if err := importOne(store, set, c.name, c.key, c.file); err != nil {
-			return fmt.Errorf("importing %s (%d of %d imported before it): %w", c.name, imported, len(todo), err)
+	if len(todo) > 0 {
+		store, err := f.Vault()
+		if err != nil {
+			return err
 		}
-		imported++
-		fmt.Fprintf(f.IO.ErrOut, "Imported %s: key %s is in the %s keyring and no longer in %s.\n", c.name, sts.MaskKeyID(c.key.AccessKeyID), store.Backend(), c.file)
+		for _, c := range todo {
+			// A keyring or file that fails once fails for every profile:
+			// stop there, with the profiles before it done.
+			if err := importOne(store, set, c.name, c.key, c.file); err != nil {
+				return fmt.Errorf("importing %s (%d of %d imported before it): %w", c.name, report.imported, len(todo), err)
+			}
+			report.imported++
+			fmt.Fprintf(f.IO.ErrOut, "Imported %s: key %s is in the %s keyring and no longer in %s.\n", printable(c.name), sts.MaskKeyID(c.key.AccessKeyID), store.Backend(), printable(c.file))
+		}
+		f.ReloadProfiles()
 	}
-	f.ReloadProfiles()
-	fmt.Fprintf(f.IO.ErrOut, "\nTools that read ~/.aws/credentials can get these keys from awskeep instead. Either run them\n"+
-		"under 'awskeep exec PROFILE -- COMMAND', or add to each profile in %s:\n"+
-		"  credential_process = awskeep credential-process PROFILE\n", set.Paths().Config)
-	return nil
+	if report.imported > 0 {
+		fmt.Fprintf(f.IO.ErrOut, "\nTools that read ~/.aws/credentials can get these keys from awskeep instead. Either run them\n"+
+			"under 'awskeep exec PROFILE -- COMMAND', or add to each profile in %s:\n"+
+			"  credential_process = awskeep credential-process PROFILE\n", printable(set.Paths().Config))
+	}
+	return report.finish()
 }
+
+// hasKeyLine reports whether the files give the profile either line of a
+// plain-text key pair.
+func hasKeyLine(p *profiles.Profile) bool {
+	_, id := p.Get("aws_access_key_id")
+	_, secret := p.Get("aws_secret_access_key")
+	return id || secret
+}
+
+// fileLine is where a value is, as FILE:LINE.
+func fileLine(v profiles.Value) string { return fmt.Sprintf("%s:%d", v.File, v.Line) }
 
 // importOne stores one key, proves the stored copy reads back identical, and
 // only then takes the key's lines out of the file it came from.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/awskeep/awskeep/profiles"
 	"github.com/awskeep/awskeep/sts"
@@ -55,82 +54,67 @@ func importFromAWSVault(ctx context.Context, opts *profileImportOptions) error {
 	if err != nil {
 		return err
 	}
-	var failed []string
-	imported := 0
+	report := &importReport{w: f.IO.ErrOut, from: "aws-vault's keyring", flags: " --from aws-vault"}
 	for _, name := range names {
 		err := importOneFromAWSVault(ctx, opts, from, store, set, name)
-		var skip *importSkipped
+		var nothing *importNothingToDo
 		switch {
-		case errors.As(err, &skip):
-			fmt.Fprintf(f.IO.ErrOut, "Skipped %s: %s.\n", name, skip.reason)
+		case errors.As(err, &nothing):
+			report.nothingToDo(name, nothing.reason)
 		case err != nil:
 			var passErr *vault.AWSVaultPassphraseError
 			if errors.As(err, &passErr) {
 				return err // every other item would fail the same way
 			}
-			failed = append(failed, name)
-			renderError(f.IO.ErrOut, fmt.Errorf("%s not imported: %w", name, err))
+			report.skip(name, "", err)
 		default:
-			imported++
+			report.imported++
 		}
 	}
 	f.ReloadProfiles()
-	if imported > 0 {
-		fmt.Fprintf(f.IO.ErrOut, "\nImported %d of %d. Use them as before: 'awskeep exec PROFILE CMD', or\n"+
-			"  credential_process = awskeep credential-process PROFILE\n", imported, len(names))
+	if report.imported > 0 {
+		fmt.Fprintf(f.IO.ErrOut, "\nUse them as before: 'awskeep exec PROFILE CMD', or\n"+
+			"  credential_process = awskeep credential-process PROFILE\n")
 		if !opts.Remove {
 			fmt.Fprintf(f.IO.ErrOut, "aws-vault's copies are still in its %s keyring; once awskeep works for you, run\n"+
 				"'awskeep profile import --from aws-vault --remove' (or 'aws-vault remove PROFILE').\n", from.Backend())
 		}
 	}
-	if len(failed) > 0 {
-		return &importIncompleteError{failed: failed, total: len(names)}
-	}
-	return nil
+	return report.finish()
 }
 
-// importSkipped: nothing to do for this profile, and nothing wrong.
-type importSkipped struct{ reason string }
+// importNothingToDo: nothing to do for this profile, and nothing wrong.
+type importNothingToDo struct{ reason string }
 
-func (e *importSkipped) Error() string { return e.reason }
-
-// importIncompleteError: some keys did not move; the others did.
-type importIncompleteError struct {
-	failed []string
-	total  int
-}
-
-func (e *importIncompleteError) Error() string {
-	return fmt.Sprintf("%d of %d keys not imported (%s); they stay in aws-vault's keyring", len(e.failed), e.total, strings.Join(e.failed, ", "))
-}
+func (e *importNothingToDo) Error() string { return e.reason }
 
 func importOneFromAWSVault(ctx context.Context, opts *profileImportOptions, from *vault.AWSVaultStore, store *vault.Store, set *profiles.Set, name string) error {
 	f := opts.f
 	if err := profiles.CheckProfileName(name); err != nil {
-		return &importSkipped{reason: err.Error()}
+		return err
 	}
 	old, err := from.Key(name)
 	if err != nil {
 		return err
 	}
 	if !old.SessionToken.IsZero() {
-		return &importSkipped{reason: "aws-vault holds temporary credentials under this name, which expire"}
+		return &importNothingToDo{reason: "aws-vault holds temporary credentials under this name, which expire"}
 	}
 	if err := checkKeyPair(old.AccessKeyID, old.SecretAccessKey); err != nil {
 		return err
 	}
 	if have, err := store.Key(name); err == nil {
 		if have.AccessKeyID != old.AccessKeyID {
-			return &importSkipped{reason: fmt.Sprintf("awskeep already holds another key (%s) for it; 'awskeep remove %s' first to take aws-vault's (%s)",
-				sts.MaskKeyID(have.AccessKeyID), name, sts.MaskKeyID(old.AccessKeyID))}
+			return fmt.Errorf("awskeep already holds another key (%s) for it; 'awskeep remove %s' first to take aws-vault's (%s)",
+				sts.MaskKeyID(have.AccessKeyID), name, sts.MaskKeyID(old.AccessKeyID))
 		}
 		if opts.Remove {
 			if err := from.Remove(name); err != nil {
 				return err
 			}
-			return &importSkipped{reason: "awskeep already holds this key; removed aws-vault's copy"}
+			return &importNothingToDo{reason: "awskeep already holds this key; removed aws-vault's copy"}
 		}
-		return &importSkipped{reason: "awskeep already holds this key"}
+		return &importNothingToDo{reason: "awskeep already holds this key"}
 	}
 	now := f.Now().UTC()
 	key := vault.Key{Profile: name, AccessKeyID: old.AccessKeyID, SecretAccessKey: old.SecretAccessKey, CreatedAt: now, AddedAt: now}
@@ -175,7 +159,7 @@ func importOneFromAWSVault(ctx context.Context, opts *profileImportOptions, from
 		}
 		msg += "; aws-vault's copy is removed"
 	}
-	fmt.Fprintln(f.IO.ErrOut, msg+".")
+	fmt.Fprintln(f.IO.ErrOut, printable(msg)+".")
 	return nil
 }
 
