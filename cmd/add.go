@@ -110,7 +110,9 @@ func runAdd(ctx context.Context, opts *addOptions) error {
 		cfg := sts.ClientConfigFor(f.Getenv, profiles.ChainOf(own))
 		static := sts.StaticKey{AccessKeyID: keyID, SecretAccessKey: secret}
 		f.Log.Debug("verifying key", "profile", opts.Profile, "key", sts.MaskKeyID(keyID), "endpoint", cfg.STSEndpoint)
+		done := f.status().waiting("asking AWS STS whose key this is")
 		id, err := opts.verify(ctx, cfg, static)
+		done()
 		if err != nil {
 			return &keyNotStoredError{profile: opts.Profile, err: err}
 		}
@@ -120,7 +122,10 @@ func runAdd(ctx context.Context, opts *addOptions) error {
 				"  Root keys cannot be limited by IAM policies. Create an IAM user for everyday work\n"+
 				"  and delete this key in the console (Security credentials).\n", id.Account)
 		}
-		if created, err := opts.keyCreated(ctx, cfg, static, id.UserName); err == nil && !created.IsZero() {
+		done = f.status().waiting("asking AWS IAM when the key was created")
+		created, err := opts.keyCreated(ctx, cfg, static, id.UserName)
+		done()
+		if err == nil && !created.IsZero() {
 			key.CreatedAt, key.CreatedFromIAM = created.UTC(), true
 		} else if err != nil {
 			f.Log.Debug("key creation date not available from IAM; using the time added", "err", err)

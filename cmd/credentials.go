@@ -39,7 +39,8 @@ func (f *factory) resolver() (*sts.Resolver, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sts.Resolver{Store: store, Getenv: f.Getenv, MFA: f.mfaCode, Stderr: f.IO.ErrOut, Now: f.Now, Log: f.Log, SSO: f.pipelineSSO}, nil
+	return &sts.Resolver{Store: store, Getenv: f.Getenv, MFA: f.mfaCode, Stderr: f.status().writer(f.IO.ErrOut), Now: f.Now, Log: f.Log,
+		SSO: f.pipelineSSO, Waiting: f.status().waiting}, nil
 }
 
 // resolveChain resolves profile the way the pipeline does (knowing which

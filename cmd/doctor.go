@@ -166,6 +166,9 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 		}
 	}()
 	progress := newProgressLine(f.IO, "checking profiles")
+	if len(names) > 1 {
+		f.status().mute() // the progress line says it
+	}
 	if !opts.JSON {
 		printDoctorHeader(f.IO.Out, report)
 	}

@@ -239,6 +239,7 @@ func runChild(ctx context.Context, path string, argv, env []string, f *factory) 
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, forwardedSignals...)
 	defer signal.Stop(sigs)
+	f.status().mute() // the terminal is the child's now
 	if err := cmd.Start(); err != nil {
 		return &commandStartError{name: argv[0], err: err}
 	}

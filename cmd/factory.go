@@ -48,6 +48,12 @@ type factory struct {
 	passphraseFromStdin bool
 	noUnlockSideEffect  bool
 
+	// The status line of waits (status.go), made on first use; statusAfter
+	// is its timer (nil: time.AfterFunc; tests pass a fake).
+	statusOnce  sync.Once
+	statusLn    *statusLine
+	statusAfter afterFunc
+
 	// pickProfile lets the user choose a profile on the terminal when none
 	// is given; nil (as in tests) means there is no picker.
 	pickProfile func(ctx context.Context, names []string) (string, error)
@@ -94,8 +100,16 @@ func (f *factory) ReloadProfiles() {
 	f.profileSet, f.profilesErr = nil, nil
 }
 
+// status is the command's status line for waits: on a terminal's stderr
+// only, shown after a second (status.go).
+func (f *factory) status() *statusLine {
+	f.statusOnce.Do(func() { f.statusLn = newStatusLine(f.IO, f.Log, f.statusAfter) })
+	return f.statusLn
+}
+
 // resetVault forgets the opened keyring (tests run several commands on one factory).
 func (f *factory) resetVault() {
+	f.statusOnce, f.statusLn = sync.Once{}, nil
 	f.vaultOnce = sync.Once{}
 	f.store, f.vaultErr = nil, nil
 	f.passphraseFromStdin, f.noUnlockSideEffect = false, false
@@ -130,6 +144,7 @@ func (f *factory) vaultConfig() (vault.Config, error) {
 		cfg.Backend = f.backend
 	}
 	cfg.FileAsk = f.fileAsk
+	cfg.Waiting = f.status().waiting
 	return cfg, nil
 }
 

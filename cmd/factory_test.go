@@ -40,6 +40,9 @@ func newTestEnv(t *testing.T) *testEnv {
 		Now:       func() time.Time { return time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) },
 		Log:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 		openVault: vault.Open,
+		// Waits never last long enough to show: tests that look at the
+		// status line pass their own timer (status_test.go).
+		statusAfter: func(time.Duration, func()) func() bool { return func() bool { return true } },
 	}
 	te.env["AWSKEEP_BACKEND"] = "file"
 	te.env["AWSKEEP_FILE_DIR"] = filepath.Join(home, "keys")

@@ -19,6 +19,8 @@ type ioStreams struct {
 	// stderrIsTerminal reports whether ErrOut is a terminal, where progress
 	// and status lines may go. nil means no.
 	stderrIsTerminal func() bool
+	// stderrWidth is the terminal's width in columns; nil or 0 means unknown.
+	stderrWidth func() int
 	// openTTY opens the controlling terminal for prompts. Prompts go there, not
 	// to stdout, so they work under credential_process where stdout belongs to
 	// the caller. It fails on a machine with no terminal.
@@ -32,6 +34,13 @@ func systemStreams() *ioStreams {
 		ErrOut:           os.Stderr,
 		stdinIsTerminal:  func() bool { return term.IsTerminal(int(os.Stdin.Fd())) },
 		stderrIsTerminal: func() bool { return term.IsTerminal(int(os.Stderr.Fd())) },
+		stderrWidth: func() int {
+			w, _, err := term.GetSize(int(os.Stderr.Fd()))
+			if err != nil {
+				return 0
+			}
+			return w
+		},
 		openTTY: func() (io.ReadWriteCloser, error) {
 			return os.OpenFile("/dev/tty", os.O_RDWR, 0)
 		},

@@ -54,7 +54,9 @@ const mfaProcessTimeout = 2 * time.Minute
 
 func (f *factory) runMFAProcess(ctx context.Context, hop profiles.Hop) (string, error) {
 	f.Log.Debug("running mfa_process", "profile", hop.Profile)
-	out, err := helperproc.Run(ctx, helperproc.Command{Line: hop.MFAProcess, Timeout: mfaProcessTimeout, Stderr: f.IO.ErrOut})
+	done := f.status().waiting("waiting for mfa_process for " + hop.Profile)
+	out, err := helperproc.Run(ctx, helperproc.Command{Line: hop.MFAProcess, Timeout: mfaProcessTimeout, Stderr: f.status().writer(f.IO.ErrOut)})
+	done()
 	var timeout *helperproc.TimeoutError
 	switch {
 	case errors.As(err, &timeout):

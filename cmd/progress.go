@@ -5,6 +5,9 @@ import (
 	"io"
 )
 
+// clearLine returns to the start of the line and erases it.
+const clearLine = "\r\x1b[K"
+
 // progressLine is a one-line status on a terminal's stderr ("checking
 // profiles: 12 of 200"), redrawn in place, never on a pipe or a file.
 type progressLine struct {
@@ -26,7 +29,7 @@ func (p *progressLine) show(done, total int) {
 	if p.w == nil || total < 2 {
 		return
 	}
-	fmt.Fprintf(p.w, "\r\x1b[K%s: %d of %d", p.label, done, total)
+	fmt.Fprintf(p.w, clearLine+"%s: %d of %d", p.label, done, total)
 	p.shown = true
 }
 
@@ -35,6 +38,6 @@ func (p *progressLine) clear() {
 	if p.w == nil || !p.shown {
 		return
 	}
-	fmt.Fprint(p.w, "\r\x1b[K")
+	fmt.Fprint(p.w, clearLine)
 	p.shown = false
 }

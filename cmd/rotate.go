@@ -107,6 +107,7 @@ func runRotate(ctx context.Context, opts *rotateOptions) error {
 		VerifyTimeout: opts.verifyTimeout,
 		VerifyDelay:   opts.verifyDelay,
 		Log:           f.Log,
+		Waiting:       f.status().waiting,
 	}
 	res, err := r.Rotate(ctx)
 	var notFound *vault.NotFoundError

@@ -53,7 +53,7 @@ func (f *factory) ssoSession(s *profiles.SSO, o ssoLoginOptions) (*sts.SSOSessio
 	sess := &sts.SSOSession{
 		SSO: s, Profile: o.profile, Home: home, Store: sts.SSOTokenStore(f.Getenv, s), Keyring: store,
 		Client:      sts.SSOClientConfigFromEnv(f.Getenv, s.Region, s.StartURL, setting),
-		Interactive: o.interactive, Flow: flow, Now: f.Now, Log: f.Log,
+		Interactive: o.interactive, Flow: flow, Now: f.Now, Log: f.Log, Waiting: f.status().waiting,
 		Prompt: func(p sts.SSOPrompt) { f.showSSOPrompt(s, p, o.ttyOnly) },
 	}
 	if local && !o.noBrowser {

@@ -95,6 +95,10 @@ type Resolver struct {
 	// Configure, when set, adjusts the client configuration of every call
 	// (tests: short backoffs).
 	Configure func(*ClientConfig)
+	// Waiting is told when a call waits on AWS (cmd shows a status line on
+	// a terminal); nil tells nobody. Lock waits are told by the Store
+	// (vault.Config.Waiting), with the purposes the pipeline gives them.
+	Waiting WaitFunc
 	// SSO builds the IAM Identity Center session of an SSO source profile
 	// (cmd decides where the token lives, whether a login may start and how
 	// it is shown); nil means SSO profiles cannot be used.
@@ -242,11 +246,11 @@ func (r *Resolver) source(chain *profiles.Chain) (*onceSource, error) {
 }
 
 func (r *Resolver) sourceEnv(chain *profiles.Chain) SourceEnv {
-	return SourceEnv{Store: r.Store, Config: r.clientConfig(chain), Getenv: r.getenv, Stderr: r.stderr(), Now: r.now, Log: r.log(), SSO: r.SSO}
+	return SourceEnv{Store: r.Store, Config: r.clientConfig(chain), Getenv: r.getenv, Stderr: r.stderr(), Now: r.now, Log: r.log(), SSO: r.SSO, Waiting: r.Waiting}
 }
 
 func (r *Resolver) engine(src *onceSource, id SourceIdentity, cfg ClientConfig) *engine {
-	e := &engine{source: src, id: id, config: cfg, mfa: r.MFA, now: r.Now, log: r.log()}
+	e := &engine{source: src, id: id, config: cfg, mfa: r.MFA, now: r.Now, log: r.log(), waiting: r.Waiting}
 	if r.Store != nil {
 		e.cache = r.Store
 	}

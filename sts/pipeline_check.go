@@ -74,14 +74,19 @@ func (r *Resolver) CheckKey(ctx context.Context, chain *profiles.Chain, key vaul
 	static := StaticKey{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.SecretAccessKey}
 	var kc KeyCheck
 	var err error
+	owner := chain.Source().Profile
+	done := r.Waiting.start("asking AWS STS whether " + owner + "'s key is accepted")
 	kc.Identity, err = r.callerIdentity()(ctx, cfg, static)
+	done()
 	if err != nil {
 		src := &onceSource{Source: fixedKeySource{key}}
 		_, _ = src.Retrieve(ctx)
 		return kc, r.failure(chain, src, SourceIdentity{KeyID: key.AccessKeyID, LongTerm: true}, err)
 	}
 	if !kc.Identity.IsRoot {
+		done := r.Waiting.start("asking AWS IAM about " + owner + "'s keys")
 		kc.Keys, kc.IAMErr = r.accessKeys()(ctx, cfg, static, kc.Identity.UserName)
+		done()
 		if kc.IAMErr != nil {
 			r.log().Debug("IAM status not available", "profile", chain.Source().Profile, "err", kc.IAMErr)
 		}

@@ -131,6 +131,10 @@ type Rotator struct {
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
 	Log   *slog.Logger
+	// Waiting is told about the waits on AWS (IAM and STS calls, IAM
+	// propagating the new key) and names the purpose of the rotation
+	// lock; nil tells nobody.
+	Waiting WaitFunc
 }
 
 // RotateResult is what a completed rotation did.
@@ -153,7 +157,7 @@ type RotateResult struct {
 // a *vault.NotFoundError when the profile has no stored key.
 func (r *Rotator) Rotate(ctx context.Context) (RotateResult, error) {
 	profile := r.Hop.Profile
-	unlock, err := r.Store.Lock(ctx, "rotate-"+profile)
+	unlock, err := r.Store.Lock(lockFor(ctx, "rotating "+profile+"'s key"), "rotate-"+profile)
 	if err != nil {
 		return RotateResult{}, fmt.Errorf("waiting for another rotation of profile %s: %w", profile, err)
 	}
@@ -233,7 +237,9 @@ func (run *rotation) adopt(j vault.RotationJournal) error {
 // identify asks STS who the stored key is: the user whose keys rotate, and
 // proof that the stored key works before anything changes.
 func (run *rotation) identify() error {
+	done := run.r.Waiting.start("asking AWS STS whose key " + run.stored.Profile + " holds")
 	id, err := GetCallerIdentity(run.ctx, run.r.Config, staticOf(run.stored))
+	done()
 	if err != nil {
 		return err
 	}
@@ -314,7 +320,9 @@ func (run *rotation) begin() error {
 	if err != nil {
 		return err
 	}
+	done := run.r.Waiting.start("asking AWS IAM for a new key for " + run.stored.Profile)
 	created, createdAt, err := createAccessKey(run.ctx, run.r.Config, signer, run.j.UserName)
+	done()
 	if err != nil {
 		return err
 	}
@@ -389,7 +397,9 @@ func (run *rotation) verify() error {
 			return nil
 		}
 	}
+	done := run.r.Waiting.start("waiting for AWS to accept " + run.stored.Profile + "'s new key (IAM propagates it)")
 	attempts, err := run.waitAccepted(staticOf(run.j.NewKey))
+	done()
 	if err != nil {
 		return err
 	}
@@ -450,7 +460,9 @@ func (run *rotation) deleteOld() error {
 	if err != nil {
 		return err
 	}
+	done := run.r.Waiting.start("asking AWS IAM to delete " + run.stored.Profile + "'s old key")
 	gone, err := deleteAccessKey(run.ctx, run.r.Config, signer, run.j.UserName, run.j.OldKeyID)
+	done()
 	if err != nil {
 		return err
 	}
@@ -499,6 +511,7 @@ func (run *rotation) listKeys() ([]AccessKeyUse, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer run.r.Waiting.start("asking AWS IAM for " + run.stored.Profile + "'s keys")()
 	return listAccessKeys(run.ctx, run.r.Config, signer, run.j.UserName)
 }
 
@@ -519,7 +532,9 @@ func (run *rotation) iamSigner() (StaticKey, error) {
 	if err != nil {
 		return StaticKey{}, err
 	}
+	done := run.r.Waiting.start(stsCallWords(stepSessionToken, run.stored.Profile))
 	creds, err := getSessionToken(run.ctx, run.r.Config, key, iamSessionDuration, serial, code)
+	done()
 	if err != nil {
 		return StaticKey{}, err
 	}

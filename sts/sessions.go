@@ -89,6 +89,8 @@ type engine struct {
 	mfa    MFACode
 	now    func() time.Time
 	log    *slog.Logger
+	// waiting is told about the STS calls (Resolver.Waiting).
+	waiting WaitFunc
 	// usedCache is set when a step was served from the cache, so a refused
 	// session may be a stale cached one.
 	usedCache bool
@@ -182,7 +184,7 @@ func (r *retrieval) obtain(ctx context.Context, s *step) (Credentials, error) {
 
 	waitStart, waitClock := time.Now(), r.e.clock()
 	lockName := "session-" + s.id
-	unlock, err := cache.Lock(ctx, lockName)
+	unlock, err := cache.Lock(lockFor(ctx, sessionPurpose(s.hop.Profile)), lockName)
 	if err != nil {
 		return Credentials{}, fmt.Errorf("waiting for the session cache lock of profile %q: %w", s.hop.Profile, err)
 	}
@@ -275,11 +277,14 @@ func (r *retrieval) call(ctx context.Context, s *step, log *slog.Logger) (Creden
 			return Credentials{}, err
 		}
 	}
-	start := time.Now()
 	var creds Credentials
 	switch s.kind {
 	case stepSessionToken:
+		start, done := time.Now(), r.e.waiting.start(stsCallWords(s.kind, s.hop.Profile))
 		creds, err = getSessionToken(ctx, r.e.config, signer, s.duration, s.mfaSerial, code)
+		done()
+		log.Debug("sts call", "signed_by", MaskKeyID(signer.AccessKeyID), "mfa", code != "",
+			"duration", s.duration, "took", time.Since(start), "ok", err == nil)
 	case stepAssumeRole:
 		name := s.sessionName
 		if name == "" {
@@ -291,13 +296,15 @@ func (r *retrieval) call(ctx context.Context, s *step, log *slog.Logger) (Creden
 			}
 			name = defaultSessionName(src.UserName, s.sourceProfile)
 		}
+		start, done := time.Now(), r.e.waiting.start(stsCallWords(s.kind, s.hop.Profile))
 		creds, err = assumeRole(ctx, r.e.config, signer, roleRequest{
 			roleARN: s.roleARN, externalID: s.externalID, sessionName: name,
 			duration: s.duration, mfaSerial: s.mfaSerial, mfaCode: code,
 		})
+		done()
+		log.Debug("sts call", "signed_by", MaskKeyID(signer.AccessKeyID), "mfa", code != "",
+			"duration", s.duration, "took", time.Since(start), "ok", err == nil)
 	}
-	log.Debug("sts call", "signed_by", MaskKeyID(signer.AccessKeyID), "mfa", code != "",
-		"duration", s.duration, "took", time.Since(start), "ok", err == nil)
 	return creds, err
 }
 

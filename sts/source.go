@@ -74,6 +74,8 @@ type SourceEnv struct {
 	// SSO builds the IAM Identity Center session of an SSO source (see
 	// Resolver.SSO); nil when there is none.
 	SSO func(s *profiles.SSO, profile string) (*SSOSession, error)
+	// Waiting is told about waits on AWS (Resolver.Waiting); nil tells nobody.
+	Waiting WaitFunc
 }
 
 // A SourceStep builds the Source of a chain whose SourceKind it is

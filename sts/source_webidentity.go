@@ -73,7 +73,7 @@ func (s *webIdentitySource) Retrieve(ctx context.Context) (SourceCredentials, er
 		now = s.env.Now
 	}
 	e := sourceCacheEntry{id: cacheID("web-identity", role, file, session, s.env.Config.region(), s.env.Config.STSEndpoint),
-		profile: s.hop.Profile, sourceID: "web-identity"}
+		profile: s.hop.Profile, sourceID: "web-identity", asking: "asking AWS STS for a web identity session for " + s.hop.Profile, waiting: s.env.Waiting}
 	var cache SessionCache
 	if s.env.Store != nil {
 		cache = s.env.Store

@@ -15,6 +15,9 @@ type sourceCacheEntry struct {
 	id       string // cache id
 	profile  string // profile the result is issued for
 	sourceID string // vault.Session.SourceKeyID of the entry
+	// asking is what fetch waits for, for waiting ("asking AWS STS ...").
+	asking  string
+	waiting WaitFunc
 }
 
 // cachedCredentials serves e from cache while 15 minutes of it remain;
@@ -22,6 +25,13 @@ type sourceCacheEntry struct {
 // who waited take its result.
 func cachedCredentials(ctx context.Context, cache SessionCache, log *slog.Logger, now func() time.Time, e sourceCacheEntry, refresh bool,
 	fetch func(context.Context) (Credentials, error)) (Credentials, error) {
+	if e.asking != "" {
+		inner := fetch
+		fetch = func(ctx context.Context) (Credentials, error) {
+			defer e.waiting.start(e.asking)()
+			return inner(ctx)
+		}
+	}
 	if cache == nil {
 		return fetch(ctx)
 	}
@@ -40,7 +50,7 @@ func cachedCredentials(ctx context.Context, cache SessionCache, log *slog.Logger
 		log.Debug("cache hit", "expires", sess.Expiration)
 		return credentialsFromCache(sess), nil
 	}
-	unlock, err := cache.Lock(ctx, "session-"+e.id)
+	unlock, err := cache.Lock(lockFor(ctx, sessionPurpose(e.profile)), "session-"+e.id)
 	if err != nil {
 		return Credentials{}, fmt.Errorf("waiting for the session cache lock of profile %q: %w", e.profile, err)
 	}

@@ -111,6 +111,16 @@ type SSOSession struct {
 	LoginTimeout time.Duration
 	Now          func() time.Time
 	Log          *slog.Logger
+	// Waiting is told about waits on the service (a refresh, the portal's
+	// role credentials) and names the purpose of the token lock; nil
+	// tells nobody. A login's own waits are the prompt's to show.
+	Waiting WaitFunc
+}
+
+// tokenPurpose is what the holder of the token lock does, for those who
+// wait on it.
+func (s *SSOSession) tokenPurpose() string {
+	return "renewing the IAM Identity Center token of " + s.SSO.CacheKey()
 }
 
 func (s *SSOSession) now() time.Time {
@@ -213,7 +223,7 @@ func (s *SSOSession) obtain(ctx context.Context, refused vault.Secret) (SSOToken
 		defer cancel()
 	}
 	waited := time.Now()
-	unlock, err := s.Keyring.Lock(lockCtx, s.lockName())
+	unlock, err := s.Keyring.Lock(lockFor(lockCtx, s.tokenPurpose()), s.lockName())
 	if err != nil {
 		if !s.Interactive && ctx.Err() == nil {
 			return SSOToken{}, s.loginRequired(tok, rerr, refused, "")
@@ -317,10 +327,11 @@ func refreshRefused(err error) bool {
 func (s *SSOSession) refresh(ctx context.Context, tok SSOToken) (SSOToken, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.Client.timeout())
 	defer cancel()
-	start := time.Now()
+	start, done := time.Now(), s.Waiting.start("asking IAM Identity Center to renew the token of "+s.SSO.CacheKey())
 	out, err := newOIDCClient(s.Client).CreateToken(ctx, createTokenInput(tok.ClientID, tok.ClientSecret, func(in *createTokenFields) {
 		in.grantType, in.refreshToken = "refresh_token", tok.RefreshToken.Reveal()
 	}))
+	done()
 	s.log().Debug("sso refresh", "took", time.Since(start), "ok", err == nil)
 	if err != nil {
 		if refreshRefused(err) {
@@ -345,7 +356,7 @@ func (s *SSOSession) refresh(ctx context.Context, tok SSOToken) (SSOToken, error
 // if that one is fresh and was written while this one waited.
 func (s *SSOSession) Login(ctx context.Context) (SSOToken, error) {
 	before, _ := s.read()
-	unlock, err := s.Keyring.Lock(ctx, s.lockName())
+	unlock, err := s.Keyring.Lock(lockFor(ctx, s.tokenPurpose()), s.lockName())
 	if err != nil {
 		return SSOToken{}, fmt.Errorf("waiting for the SSO token lock of %s: %w", s.SSO.CacheKey(), err)
 	}

@@ -56,9 +56,10 @@ func (s *SSOSession) RoleCredentials(ctx context.Context, accountID, roleName st
 func (s *SSOSession) getRoleCredentials(ctx context.Context, tok SSOToken, accountID, roleName string) (Credentials, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.Client.timeout())
 	defer cancel()
-	start := time.Now()
+	start, done := time.Now(), s.Waiting.start(fmt.Sprintf("asking IAM Identity Center for role %s in account %s", roleName, accountID))
 	out, err := newPortalClient(s.Client).GetRoleCredentials(ctx, &sso.GetRoleCredentialsInput{
 		AccessToken: aws.String(tok.AccessToken.Reveal()), AccountId: aws.String(accountID), RoleName: aws.String(roleName)})
+	done()
 	s.log().Debug("sso GetRoleCredentials", "account", accountID, "role", roleName, "took", time.Since(start), "ok", err == nil)
 	var notFound *ssotypes.ResourceNotFoundException
 	switch {
@@ -99,7 +100,7 @@ func (s *SSOSession) CachedRoleCredentials(ctx context.Context, cache SessionCac
 // and deletes the token; it says whether there was one. A failed portal
 // call still deletes the token and is returned after it.
 func (s *SSOSession) Logout(ctx context.Context) (bool, error) {
-	unlock, err := s.Keyring.Lock(ctx, s.lockName())
+	unlock, err := s.Keyring.Lock(lockFor(ctx, s.tokenPurpose()), s.lockName())
 	if err != nil {
 		return false, fmt.Errorf("waiting for the SSO token lock of %s: %w", s.SSO.CacheKey(), err)
 	}

@@ -30,6 +30,8 @@ type fileBackend struct {
 	ask   func(PassphraseRequest) (PassphraseAnswer, error)
 	cache unlockCache
 	now   func() time.Time
+	// waiting is Config.Waiting.
+	waiting func(what string) (done func())
 
 	mu     sync.Mutex
 	tried  bool // key acquisition ran (successfully or not)
@@ -40,6 +42,10 @@ type fileBackend struct {
 	// when the key came from a passphrase and was not cached).
 	unlockedUntil time.Time
 }
+
+// unlockingWords is what the holder of the file-unlock lock does, for
+// those who wait on it (it may be waiting for a passphrase).
+const unlockingWords = "unlocking the file keyring"
 
 const (
 	tmpItemPrefix = ".tmp-"
@@ -56,7 +62,7 @@ func openFile(cfg Config) (*fileBackend, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating %s: %w", dir, err)
 	}
-	return &fileBackend{dir: dir, ask: cfg.fileAsker(), cache: newUnlockCache(), now: time.Now}, nil
+	return &fileBackend{dir: dir, ask: cfg.fileAsker(), cache: newUnlockCache(), now: time.Now, waiting: cfg.Waiting}, nil
 }
 
 // PassphraseRequest is what the file backend asks of whoever supplies its
@@ -120,7 +126,7 @@ func (f *fileBackend) acquire(force bool, unlockFor time.Duration) ([]byte, *sto
 	// and then find the key the first one cached. The lock also bounds
 	// memory: one Argon2id derivation at a time.
 	failpoint("unlock-wait")
-	unlock, err := lockPath(context.Background(), f.dir, internalLockName("file-unlock"))
+	unlock, err := lockPath(WithLockPurpose(context.Background(), unlockingWords), f.dir, internalLockName("file-unlock"), f.waiting)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -64,6 +64,12 @@ type Config struct {
 	// LockWait pauses a waiting Lock between tries; nil sleeps. Tests use
 	// it to see the waits (and end them) without waiting on the clock.
 	LockWait func(ctx context.Context, d time.Duration) error
+	// Waiting, when set, is told when a lock is held by another process
+	// and a caller starts to wait for it ("waiting for another awskeep
+	// (pid 123) getting a session for prod", see WithLockPurpose); the
+	// func it returns is called when the wait ends. It must not block;
+	// vault itself never prints.
+	Waiting func(what string) (done func())
 	// Home is the user's home directory used for the defaults above.
 	Home string
 	// Getenv reads the environment for backend discovery (XDG_RUNTIME_DIR,

@@ -79,7 +79,7 @@ func (s *Store) ChangeFilePassphrase(oldPass, newPass Secret) error {
 	if oldPass.IsZero() || newPass.IsZero() {
 		return &BackendError{Backend: BackendFile, Err: errors.New("the passphrase is empty"), Hint: "use a non-empty passphrase"}
 	}
-	unlock, err := lockPath(context.Background(), fb.dir, internalLockName("file-unlock"))
+	unlock, err := lockPath(WithLockPurpose(context.Background(), unlockingWords), fb.dir, internalLockName("file-unlock"), fb.waiting)
 	if err != nil {
 		return err
 	}

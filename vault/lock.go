@@ -1,11 +1,13 @@
 package vault
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 )
 
@@ -37,11 +39,50 @@ func (s *Store) lockFile(ctx context.Context, file string) (func(), error) {
 	if err != nil {
 		return nil, err
 	}
-	return lockPathWait(ctx, dir, file, s.lockWait)
+	return lockPathWait(ctx, dir, file, s.lockWait, s.waiting)
 }
 
-func lockPath(ctx context.Context, dir, file string) (func(), error) {
-	return lockPathWait(ctx, dir, file, nil)
+func lockPath(ctx context.Context, dir, file string, waiting func(string) func()) (func(), error) {
+	return lockPathWait(ctx, dir, file, nil, waiting)
+}
+
+type lockPurposeKey struct{}
+
+// WithLockPurpose returns ctx carrying what the holder of the locks taken
+// with it does, in words for people ("getting a session for prod"): when
+// another process holds such a lock, Config.Waiting is told "waiting for
+// another awskeep (pid N) getting a session for prod".
+func WithLockPurpose(ctx context.Context, purpose string) context.Context {
+	return context.WithValue(ctx, lockPurposeKey{}, purpose)
+}
+
+// waitWords says what a Lock that found file held by another waits for;
+// "" when the holder is this process (its own waits are reported by whoever
+// makes them).
+func waitWords(ctx context.Context, f *os.File, file string) string {
+	purpose, _ := ctx.Value(lockPurposeKey{}).(string)
+	if purpose == "" {
+		purpose = "holding the lock " + file
+	}
+	b := make([]byte, 20)
+	n, _ := f.ReadAt(b, 0)
+	pid, err := strconv.Atoi(string(bytes.TrimSpace(b[:n])))
+	switch {
+	case err != nil || pid <= 0:
+		return "waiting for another awskeep " + purpose
+	case pid == os.Getpid():
+		return ""
+	}
+	return fmt.Sprintf("waiting for another awskeep (pid %d) %s", pid, purpose)
+}
+
+// markHolder writes this process's id into the held lock file, for the
+// messages of those who wait (waitWords). Best effort: a lock without it
+// still locks.
+func markHolder(f *os.File) {
+	if f.Truncate(0) == nil {
+		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	}
 }
 
 // sleepCtx pauses for d or until ctx ends.
@@ -57,8 +98,11 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 }
 
 // lockPathWait takes the lock file, pausing with wait (nil: sleepCtx)
-// between tries.
-func lockPathWait(ctx context.Context, dir, file string, wait func(context.Context, time.Duration) error) (func(), error) {
+// between tries. When the lock is held by another process, waiting (if
+// set) is told what this one waits for, and its done func when the wait
+// ends.
+func lockPathWait(ctx context.Context, dir, file string, wait func(context.Context, time.Duration) error,
+	waiting func(what string) (done func())) (func(), error) {
 	if wait == nil {
 		wait = sleepCtx
 	}
@@ -79,6 +123,12 @@ func lockPathWait(ctx context.Context, dir, file string, wait func(context.Conte
 		if locked {
 			break
 		}
+		if waiting != nil {
+			if what := waitWords(ctx, f, file); what != "" {
+				defer waiting(what)()
+			}
+			waiting = nil
+		}
 		if err := ctx.Err(); err == nil {
 			err = wait(ctx, lockPollInterval)
 		}
@@ -87,6 +137,7 @@ func lockPathWait(ctx context.Context, dir, file string, wait func(context.Conte
 			return nil, fmt.Errorf("waiting for lock %s: %w", path, err)
 		}
 	}
+	markHolder(f)
 	released := false
 	return func() {
 		if released {

@@ -3,6 +3,7 @@ package vault
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -147,4 +148,104 @@ func helperHoldLock() {
 	os.Stdout.WriteString("locked\n")
 	io.Copy(io.Discard, os.Stdin) // hold until the parent closes stdin
 	unlock()
+}
+
+// waitRecorder is a Config.Waiting that records what was waited for and
+// whether each wait ended.
+type waitRecorder struct {
+	mu    sync.Mutex
+	whats []string
+	ended int
+}
+
+func (w *waitRecorder) waiting(what string) func() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.whats = append(w.whats, what)
+	return func() {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		w.ended++
+	}
+}
+
+func (w *waitRecorder) got() ([]string, int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.whats...), w.ended
+}
+
+// TestLockWaitSaysWhoHoldsIt: a lock held by another process tells
+// Config.Waiting once what the caller waits for, naming the holder's pid
+// and the purpose, and ends that wait when the lock is granted.
+func TestLockWaitSaysWhoHoldsIt(t *testing.T) {
+	lockDir := t.TempDir()
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	child.Env = append(os.Environ(), helperEnv+"=hold-lock", "AWSKEEP_TEST_LOCK_DIR="+lockDir)
+	stdin, err := child.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := child.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer child.Wait()
+	defer stdin.Close()
+	if line, err := readLineTimeout(stdout, 10*time.Second); err != nil || line != "locked" {
+		t.Fatalf("child said %q, %v", line, err)
+	}
+	rec := &waitRecorder{}
+	var ended atomic.Int32
+	cfg := fileConfig(t, t.TempDir(), nil)
+	cfg.LockDir, cfg.Waiting = lockDir, rec.waiting
+	// The first pause lets the child go; later ones wait for it to exit.
+	cfg.LockWait = func(ctx context.Context, d time.Duration) error {
+		if _, n := rec.got(); n > 0 {
+			ended.Store(1)
+		}
+		stdin.Close()
+		return sleepCtx(ctx, d)
+	}
+	ctx := WithLockPurpose(context.Background(), "getting a session for prod")
+	unlock, err := openStore(t, cfg).Lock(ctx, "shared")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	whats, n := rec.got()
+	want := fmt.Sprintf("waiting for another awskeep (pid %d) getting a session for prod", child.Process.Pid)
+	if len(whats) != 1 || whats[0] != want {
+		t.Errorf("waits reported: %q, want [%q]", whats, want)
+	}
+	if n != 1 || ended.Load() != 0 {
+		t.Errorf("the wait ended %d times (early: %v), want once, when the lock was granted", n, ended.Load() != 0)
+	}
+}
+
+// TestLockWaitNotReported: a free lock, and one held by this same process
+// (its own goroutine), report no wait.
+func TestLockWaitNotReported(t *testing.T) {
+	rec := &waitRecorder{}
+	cfg := fileConfig(t, t.TempDir(), nil)
+	cfg.Waiting = rec.waiting
+	s := openStore(t, cfg)
+	unlock, err := s.Lock(context.Background(), "busy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	polls := &pollCounter{n: 2, cancel: cancel}
+	cfg.LockWait = polls.wait
+	if _, err := openStore(t, cfg).Lock(ctx, "busy"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Lock on a held lock = %v, want Canceled", err)
+	}
+	unlock()
+	if whats, _ := rec.got(); len(whats) != 0 {
+		t.Errorf("waits reported: %q, want none", whats)
+	}
 }

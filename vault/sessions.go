@@ -71,7 +71,7 @@ func (s *Store) PutSession(sess Session) error {
 	// The expiry is part of the name, so a new session for the same id is a
 	// new item and the old one must go. Serialise writers of one id so two
 	// of them cannot delete each other's fresh item.
-	unlock, err := s.lockFile(context.Background(), internalLockName("session."+escapeField(sess.ID)))
+	unlock, err := s.lockFile(WithLockPurpose(context.Background(), "caching a session for "+sess.Profile), internalLockName("session."+escapeField(sess.ID)))
 	if err != nil {
 		return err
 	}

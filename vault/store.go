@@ -21,6 +21,7 @@ type Store struct {
 	ring     keyring.Keyring
 	locks    *lockDirChoice
 	lockWait func(context.Context, time.Duration) error
+	waiting  func(what string) (done func())
 	closer   func() error
 	skipped  []*BackendError
 }
@@ -130,7 +131,7 @@ func openNamed(name string, cfg Config) (*Store, error) {
 		}
 		return nil, &BackendError{Backend: name, Err: err}
 	}
-	return &Store{backend: name, location: location(name, cfg, ring), ring: ring, locks: &lockDirChoice{primary: cfg.LockDir, fallback: cfg.LockDirFallback}, lockWait: cfg.LockWait, closer: closer}, nil
+	return &Store{backend: name, location: location(name, cfg, ring), ring: ring, locks: &lockDirChoice{primary: cfg.LockDir, fallback: cfg.LockDirFallback}, lockWait: cfg.LockWait, waiting: cfg.Waiting, closer: closer}, nil
 }
 
 // location says where a backend keeps the items.
