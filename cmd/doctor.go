@@ -169,8 +169,9 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 	if len(names) > 1 {
 		f.status().mute() // the progress line says it
 	}
+	human := printableWriter{f.IO.Out} // names and values from the files, for a person
 	if !opts.JSON {
-		printDoctorHeader(f.IO.Out, report)
+		printDoctorHeader(human, report)
 	}
 	rejected := false
 	for i := range names {
@@ -181,12 +182,12 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 		rejected = rejected || pc.rejected
 		if !opts.JSON {
 			progress.clear()
-			printProfileReport(f.IO.Out, pc.report)
+			printProfileReport(human, pc.report)
 		}
 	}
 	progress.clear()
 	if !opts.JSON {
-		printKeysWithoutProfile(f.IO.Out, report.KeysWithoutProfile)
+		printKeysWithoutProfile(human, report.KeysWithoutProfile)
 	}
 	if opts.JSON {
 		enc := json.NewEncoder(f.IO.Out)
@@ -195,7 +196,7 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 			return err
 		}
 	} else {
-		printDoctorSummary(f.IO.Out, report)
+		printDoctorSummary(human, report)
 	}
 	switch {
 	case rejected:

@@ -54,9 +54,11 @@ func renderError(w io.Writer, err error) int {
 		return ec.code
 	}
 	e := explain(err)
-	fmt.Fprintf(w, "awskeep: %s\n", e.message)
+	// Messages carry profile names, values and other tools' words: no
+	// control byte of theirs reaches the terminal (printable.go).
+	fmt.Fprintf(w, "awskeep: %s\n", printable(e.message))
 	for _, h := range e.hints {
-		fmt.Fprintf(w, "  %s\n", h)
+		fmt.Fprintf(w, "  %s\n", printable(h))
 	}
 	return e.code
 }

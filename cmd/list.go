@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/awskeep/awskeep/profiles"
@@ -96,7 +95,7 @@ func runList(_ context.Context, opts *listOptions) error {
 	if _, err := rotateAfterDefault(f); err != nil {
 		// Say so once, rather than ignoring a typo in the variable, and
 		// list anyway: reminders use the 90-day default meanwhile.
-		fmt.Fprintf(f.IO.ErrOut, "awskeep: warning: %v; reminders use 90d\n", err)
+		fmt.Fprintf(f.IO.ErrOut, "awskeep: warning: %s; reminders use 90d\n", printable(err.Error()))
 	}
 	var rows []listedProfile
 	var reminders []string
@@ -155,7 +154,7 @@ func runList(_ context.Context, opts *listOptions) error {
 		fmt.Fprintln(f.IO.Out, "No profiles and no stored keys. Add a key with: awskeep add PROFILE")
 		return nil
 	}
-	tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+	tw := newHumanTable(f.IO.Out)
 	fmt.Fprintln(tw, "PROFILE\tKEY\tAGE\tSOURCE\tROLE\tSESSIONS")
 	for _, r := range rows {
 		key, age := "-", "-"
@@ -176,12 +175,12 @@ func runList(_ context.Context, opts *listOptions) error {
 		return err
 	}
 	for _, line := range reminders {
-		fmt.Fprintln(f.IO.ErrOut, line)
+		fmt.Fprintln(f.IO.ErrOut, printable(line))
 	}
 	for _, o := range orphans {
-		fmt.Fprintf(f.IO.ErrOut, "awskeep: warning: %s.\n", o.Message)
+		fmt.Fprintf(f.IO.ErrOut, "awskeep: warning: %s.\n", printable(o.Message))
 		for _, h := range o.Hints {
-			fmt.Fprintf(f.IO.ErrOut, "  %s\n", h)
+			fmt.Fprintf(f.IO.ErrOut, "  %s\n", printable(h))
 		}
 	}
 	return nil

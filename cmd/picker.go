@@ -25,10 +25,14 @@ func pickProfileOnTerminal(openTTY func() (io.ReadWriteCloser, error)) func(cont
 		}
 		defer tty.Close()
 		var chosen string
+		options := make([]huh.Option[string], len(names))
+		for i, n := range names {
+			options[i] = huh.NewOption(printable(n), n) // names come from the files
+		}
 		sel := huh.NewSelect[string]().
 			Title("Profile").
 			Description("type to filter, ↑/↓ to move, Enter to choose").
-			Options(huh.NewOptions(names...)...).
+			Options(options...).
 			Filtering(true).
 			Height(min(len(names)+2, 15)).
 			Value(&chosen)

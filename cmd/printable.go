@@ -2,7 +2,9 @@ package cmd
 
 import (
 	"fmt"
+	"io"
 	"strings"
+	"text/tabwriter"
 	"unicode/utf8"
 )
 
@@ -68,3 +70,27 @@ func needsEscape(r rune, size int) bool {
 	}
 	return false
 }
+
+// printableWriter passes everything written to it through printable. Each
+// Write must hold whole runes, as every fmt.Fprint call's does.
+type printableWriter struct{ w io.Writer }
+
+func (p printableWriter) Write(b []byte) (int, error) {
+	if _, err := io.WriteString(p.w, printable(string(b))); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+// humanTable is the column layout of list and profile list: a tabwriter
+// that is given printable text, so the columns are measured on what the
+// terminal shows.
+type humanTable struct{ tw *tabwriter.Writer }
+
+func newHumanTable(w io.Writer) *humanTable {
+	return &humanTable{tw: tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)}
+}
+
+func (t *humanTable) Write(b []byte) (int, error) { return printableWriter{t.tw}.Write(b) }
+
+func (t *humanTable) Flush() error { return t.tw.Flush() }

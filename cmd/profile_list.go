@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 )
@@ -75,7 +74,7 @@ func runProfileList(_ context.Context, opts *profileListOptions) error {
 		fmt.Fprintf(out, "No profiles in %s or %s.\nAdd one with: awskeep add NAME\n", paths.Config, paths.Credentials)
 		return nil
 	}
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	tw := newHumanTable(out)
 	fmt.Fprintln(tw, "PROFILE\tREGION\tSOURCE\tROLE\tMFA\tPLAIN-TEXT KEY")
 	for _, r := range rows {
 		plain := ""

@@ -96,7 +96,7 @@ func runProfileSet(_ context.Context, opts *profileSetOptions) error {
 	if set, err := opts.f.Profiles(); err == nil {
 		if chain, err := set.Resolve(opts.Name); err == nil {
 			for _, w := range chain.Target().Warnings() {
-				fmt.Fprintf(opts.f.IO.ErrOut, "warning: %s\n", w.Msg)
+				fmt.Fprintf(opts.f.IO.ErrOut, "warning: %s\n", printable(w.Msg))
 			}
 		}
 	}

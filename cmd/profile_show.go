@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -103,12 +104,13 @@ func runProfileShow(_ context.Context, opts *profileShowOptions) error {
 		}
 		hops = append(hops, h)
 	}
-	out := opts.f.IO.Out
+	out := io.Writer(opts.f.IO.Out)
 	if opts.JSON {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(map[string]any{"profile": opts.Name, "source": source, "hops": hops})
 	}
+	out = printableWriter{out} // names and values from the files, for a person
 	fmt.Fprintf(out, "%s resolves in %d hop%s:\n", opts.Name, len(hops), plural(len(hops)))
 	for i, h := range hops {
 		fmt.Fprintf(out, "%d. %s (%s)\n", i+1, h.Profile, h.Role)
@@ -138,7 +140,7 @@ func runProfileShow(_ context.Context, opts *profileShowOptions) error {
 		}
 	}
 	for _, w := range chain.Target().Warnings() {
-		fmt.Fprintf(opts.f.IO.ErrOut, "warning: %s\n", w.Msg)
+		fmt.Fprintf(opts.f.IO.ErrOut, "warning: %s\n", printable(w.Msg))
 	}
 	return nil
 }
