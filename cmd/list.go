@@ -175,7 +175,7 @@ func runList(_ context.Context, opts *listOptions) error {
 		return err
 	}
 	for _, line := range reminders {
-		fmt.Fprintln(f.IO.ErrOut, printable(line))
+		fmt.Fprintln(f.IO.ErrOut, line)
 	}
 	for _, o := range orphans {
 		fmt.Fprintf(f.IO.ErrOut, "awskeep: warning: %s.\n", printable(o.Message))

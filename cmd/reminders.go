@@ -21,7 +21,7 @@ func rotationDue(f *factory, key vault.KeyInfo, chain *profiles.Chain) (age time
 }
 
 func reminderLine(key vault.KeyInfo, age time.Duration) string {
-	return fmt.Sprintf("awskeep: reminder: the key of profile %s is %s old; rotate it with 'awskeep rotate %s'", key.Profile, humanAge(age), key.Profile)
+	return printable(fmt.Sprintf("awskeep: reminder: the key of profile %s is %s old; rotate it with 'awskeep rotate %s'", key.Profile, humanAge(age), key.Profile))
 }
 
 // remindRotation prints a one-line reminder on stderr (exec, export).

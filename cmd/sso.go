@@ -95,7 +95,7 @@ func runSSOLogin(ctx context.Context, opts *ssoLoginCmdOptions) error {
 		home, _ := opts.f.HomeDir()
 		where = shortPath(sess.TokenPath(), home)
 	}
-	fmt.Fprintf(opts.f.IO.ErrOut, "Logged in to %s until %s (token in %s).\n", ssoName(s), tok.ExpiresAt.Local().Format("2006-01-02 15:04 MST"), where)
+	fmt.Fprintf(opts.f.IO.ErrOut, "Logged in to %s until %s (token in %s).\n", printable(ssoName(s)), tok.ExpiresAt.Local().Format("2006-01-02 15:04 MST"), where)
 	if s.Legacy() {
 		fmt.Fprintln(opts.f.IO.ErrOut, "This legacy profile cannot refresh its token: move sso_start_url and sso_region into an [sso-session] with sso_registration_scopes = sso:account:access.")
 	}
@@ -187,9 +187,9 @@ func runSSOLogout(ctx context.Context, opts *ssoLogoutOptions) error {
 		}
 		switch {
 		case had:
-			fmt.Fprintf(opts.f.IO.ErrOut, "Logged out of %s; dropped %d cached role session%s.\n", ssoName(s), n, plural(n))
+			fmt.Fprintf(opts.f.IO.ErrOut, "Logged out of %s; dropped %d cached role session%s.\n", printable(ssoName(s)), n, plural(n))
 		case !opts.All:
-			fmt.Fprintf(opts.f.IO.ErrOut, "Not logged in to %s; dropped %d cached role session%s.\n", ssoName(s), n, plural(n))
+			fmt.Fprintf(opts.f.IO.ErrOut, "Not logged in to %s; dropped %d cached role session%s.\n", printable(ssoName(s)), n, plural(n))
 		}
 	}
 	return errors.Join(errs...)
@@ -277,7 +277,7 @@ func runSSOPopulate(ctx context.Context, opts *ssoPopulateOptions) error {
 			name = opts.Prefix + profileNamePart(r.AccountID) + "-" + profileNamePart(r.RoleName)
 		}
 		if set.Has(name) || taken[name] || profiles.CheckProfileName(name) != nil {
-			fmt.Fprintf(opts.f.IO.ErrOut, "warning: skipped role %s in account %s: profile %s exists and uses something else\n", r.RoleName, r.AccountID, name)
+			fmt.Fprintf(opts.f.IO.ErrOut, "warning: skipped role %s in account %s: profile %s exists and uses something else\n", printable(r.RoleName), printable(r.AccountID), printable(name))
 			continue
 		}
 		taken[name] = true
@@ -304,7 +304,7 @@ func runSSOPopulate(ctx context.Context, opts *ssoPopulateOptions) error {
 		fmt.Fprintln(opts.f.IO.Out, p.name)
 	}
 	fmt.Fprintf(opts.f.IO.ErrOut, "Added %d profile%s for sso-session %s to %s (%d role%s already had one).\n",
-		len(added), plural(len(added)), s.Session, set.Paths().Config, len(roles)-len(added), plural(len(roles)-len(added)))
+		len(added), plural(len(added)), printable(s.Session), printable(set.Paths().Config), len(roles)-len(added), plural(len(roles)-len(added)))
 	return nil
 }
 
