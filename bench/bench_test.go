@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,9 +27,12 @@ import (
 	"github.com/awskeep/awskeep/internal/keyringtest"
 )
 
+var baseline = flag.String("baseline", "", "a commit whose awskeep BenchmarkManyProfiles also times, in the same rounds")
+
 var (
 	bin         string // awskeep, built without -race
 	binJWE      string // awskeep at jweBaselineRef, the last with the JWE file keyring
+	binBase     string // awskeep at -baseline, when given
 	catfile     string
 	catfileHTTP string
 	moto        *awstest.Moto
@@ -64,6 +68,13 @@ func setupAndRun(m *testing.M) int {
 	if err := buildAtRef(jweBaselineRef, filepath.Join(dir, "src-jwe"), binJWE); err != nil {
 		fmt.Fprintf(os.Stderr, "building awskeep at %s: %v\n", jweBaselineRef, err)
 		return 1
+	}
+	if *baseline != "" {
+		binBase = filepath.Join(dir, "awskeep-base")
+		if err := buildAtRef(*baseline, filepath.Join(dir, "src-base"), binBase); err != nil {
+			fmt.Fprintf(os.Stderr, "building awskeep at %s: %v\n", *baseline, err)
+			return 1
+		}
 	}
 	var stop func()
 	moto, stop, err = awstest.StartForMain()
@@ -262,41 +273,116 @@ func BenchmarkTrue(b *testing.B) {
 	timeProcesses(b, nil, t)
 }
 
-// writeManyProfiles appends n role profiles on top of "bench" to the config
-// of env's HOME, as a large organisation's file looks.
-func writeManyProfiles(b *testing.B, env []string, n int) {
+// writeManyProfiles writes a config of n role profiles on top of "bench"
+// to path, as a large organisation's file looks.
+func writeManyProfiles(b *testing.B, path string, n int) {
 	b.Helper()
-	var config string
-	for _, e := range env {
-		if v, ok := strings.CutPrefix(e, "AWS_CONFIG_FILE="); ok {
-			config = v
-		}
-	}
 	var sb strings.Builder
 	sb.WriteString("[profile bench]\nregion = us-east-1\n\n")
 	for i := range n {
 		fmt.Fprintf(&sb, "# account %d\n[profile acct-%d]\nsource_profile = bench\nrole_arn = arn:aws:iam::%012d:role/admin\nregion = us-east-1\ns3 =\n  max_concurrent_requests = 20\n\n", i, i, i)
 	}
-	if err := os.WriteFile(config, []byte(sb.String()), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(sb.String()), 0o600); err != nil {
 		b.Fatal(err)
 	}
 }
 
+// configEnv returns env with AWS_CONFIG_FILE set to path.
+func configEnv(env []string, path string) []string {
+	out := []string{"AWS_CONFIG_FILE=" + path}
+	for _, e := range env {
+		if !strings.HasPrefix(e, "AWS_CONFIG_FILE=") {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// cpuTime runs argv to completion and returns the CPU time (user + system)
+// the process used: on a machine shared with other work, a steadier measure
+// than wall time.
+func cpuTime(b *testing.B, env []string, argv ...string) time.Duration {
+	b.Helper()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("%v: %v\n%s", argv, err, out)
+	}
+	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+}
+
+func medianMS(ds []time.Duration) float64 {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return float64(s[len(s)/2].Microseconds()) / 1000
+}
+
 // BenchmarkManyProfiles times a warm credential-process and `profile show`
-// in a config of 400, 10,000 and 60,000 profiles (10 MB). Reading the
-// files must cost time in proportion to their size.
+// in configs of 400 and 10,000 profiles and of 10 MB (60,000 profiles):
+// reading the files must cost time in proportion to their size, and a
+// 10,000-profile config at most twice what a 400-profile one costs, in a
+// whole process. Each round runs every size once (and `awskeep version`,
+// the start-up floor), so a load that comes and goes on the machine weighs
+// on all of them alike; it reports the median CPU time (user + system) of
+// each, and ratio-10k (10,000 profiles over 400). With -baseline REF the
+// awskeep of commit REF runs in the same rounds (base-* metrics):
+//
+//	go test -run '^$' -bench ManyProfiles -benchtime 20x ./bench/ -baseline 22a3497
 func BenchmarkManyProfiles(b *testing.B) {
-	for _, n := range []int{400, 10_000, 60_000} {
-		b.Run(fmt.Sprintf("credential-process/profiles=%d", n), func(b *testing.B) {
+	sizes := []struct {
+		name string
+		n    int
+	}{{"400", 400}, {"10k", 10_000}, {"10MB", 60_000}}
+	for _, command := range []string{"credential-process", "profile-show"} {
+		b.Run(command, func(b *testing.B) {
+			// The file keyring unlocked, as BenchmarkCredentialProcessWarm's
+			// file-unlocked: with the passphrase in the environment every
+			// call would pay an Argon2id derivation (about 0.5 s of CPU).
 			env := home(b, "file")
-			writeManyProfiles(b, env, n)
-			run(b, env, "", bin, "credential-process", "bench")
-			timeProcesses(b, env, bin, "credential-process", "bench")
-		})
-		b.Run(fmt.Sprintf("profile-show/profiles=%d", n), func(b *testing.B) {
-			env := home(b, "file")
-			writeManyProfiles(b, env, n)
-			timeProcesses(b, env, bin, "profile", "show", fmt.Sprintf("acct-%d", n/2))
+			run(b, env, "", bin, "unlock", "--for", "1h")
+			b.Cleanup(func() { run(b, env, "", bin, "lock") })
+			env = withoutPassphrase(env)
+			dir := b.TempDir()
+			argv := []string{"credential-process", "bench"}
+			if command == "profile-show" {
+				argv = []string{"profile", "show", "acct-200"}
+			}
+			type series struct {
+				metric string
+				env    []string
+				argv   []string
+				times  []time.Duration
+			}
+			var all []*series
+			bins := map[string]string{"": bin}
+			if binBase != "" {
+				bins["base-"] = binBase
+			}
+			for prefix, exe := range bins {
+				all = append(all, &series{metric: prefix + "version-cpu-ms", env: env, argv: []string{exe, "version"}})
+				for _, sz := range sizes {
+					config := filepath.Join(dir, "config-"+sz.name)
+					writeManyProfiles(b, config, sz.n)
+					e := configEnv(env, config)
+					run(b, e, "", exe, "credential-process", "bench") // warm the session cache
+					all = append(all, &series{metric: prefix + sz.name + "-cpu-ms", env: e, argv: append([]string{exe}, argv...)})
+				}
+			}
+			b.ResetTimer()
+			for range b.N {
+				for _, s := range all {
+					s.times = append(s.times, cpuTime(b, s.env, s.argv...))
+				}
+			}
+			b.StopTimer()
+			got := map[string]float64{}
+			for _, s := range all {
+				got[s.metric] = medianMS(s.times)
+				b.ReportMetric(got[s.metric], s.metric)
+			}
+			for prefix := range bins {
+				b.ReportMetric(got[prefix+"10k-cpu-ms"]/got[prefix+"400-cpu-ms"], prefix+"ratio-10k")
+			}
 		})
 	}
 }

@@ -124,7 +124,7 @@ func awskeepRead(path string, config bool) (map[string]map[string]any, error) {
 	}
 	out := map[string]map[string]any{}
 	for _, name := range s.Names() {
-		prof := s.profiles[name]
+		prof := s.lookup(name)
 		m := map[string]any{}
 		for _, k := range prof.Keys() {
 			m[k] = prof.rawValue(k)
@@ -138,15 +138,15 @@ func awskeepRead(path string, config bool) (map[string]map[string]any, error) {
 func (p *Profile) rawValue(key string) any {
 	try := func(d *Document, section string) (any, bool) {
 		for _, sec := range []string{section, defaultSection} {
-			if i := d.lastKeyLine(sec, key); i >= 0 {
-				if sub, ok := nestedOf(d.lines[i], d.lines, i); ok {
+			if k, ok := d.lastKey(sec, key); ok {
+				if sub, ok := d.nestedOf(k); ok {
 					m := map[string]any{}
 					for k, v := range sub {
 						m[k] = v
 					}
 					return m, true
 				}
-				return valueOf(d.lines[i], d.lines, i), true
+				return d.valueOf(k), true
 			}
 		}
 		return nil, false

@@ -1,18 +1,18 @@
 package profiles
 
 import (
-	"bytes"
 	"fmt"
-	"slices"
+	"hash/maphash"
+	"iter"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// Document is a line-preserving model of one shared file. Every line keeps
-// its exact text and terminator, so Bytes returns the input unchanged until
-// an edit touches a line, and an edit touches only the lines it is about.
+// Document is one shared file, kept as its text. Bytes returns the input
+// unchanged until an edit touches a line, and an edit touches only the
+// lines it is about.
 //
 // Line rules: those of the AWS CLI, which reads these files with Python's
 // configparser as botocore's configloader sets it up (checked by running
@@ -42,22 +42,35 @@ import (
 //     delimiter, a repeated section or key, a nested line without "=") makes
 //     the AWS CLI refuse the whole file ("Unable to parse config file"), and
 //     ParseDocument returns *ParseError for the first such line.
+//
+// Cost: a config can hold tens of thousands of profiles and every command
+// reads it, so parsing checks every line (the AWS CLI refuses the whole
+// file for one bad line) but keeps only the section headers: one record
+// each, without pointers, and a map from name to record. A lookup reads
+// the lines of its section alone, from the text. The table of every line
+// (lineTable) is built for edits and SDKDifferences only.
 type Document struct {
-	lines []*line // pointers, so a line keeps its identity across edits
-	eol   string  // terminator for new lines: the file's first one, else "\n"
-	err   error   // the first invalid edit (see Err)
+	src string // the file's text
+	eol string // terminator for new lines: the file's first one, else "\n"
+	err error  // the first invalid edit (see Err)
 
-	// Built by analyze, so that a lookup costs no scan of the file (a
-	// config can hold tens of thousands of profiles).
-	sections map[string]*sectionIndex
-	order    []string // section names in order of first appearance
+	secs  []occurrence // every section header, in file order
+	names nameIndex    // section name -> its first occurrence in secs
 }
 
-// sectionIndex locates one section's lines (all of its occurrences).
-type sectionIndex struct {
-	headers []int // its header lines, in file order
-	keys    []int // its top-level key lines, in file order
+// occurrence is one section header and the lines under it, as byte offsets
+// into the text (int32: files are under 2 GiB).
+type occurrence struct {
+	hdr, body, end int32 // header line start, the line after it, next header (or end of text)
+	line           int32 // 0-based line number of the header
+	name, nameEnd  int32 // the name between the brackets
+	indent         int32 // the header's indent: configparser's indent_level after it
+	next           int32 // the next occurrence of the same name ([DEFAULT] only), or -1
+	repeat         bool  // not the name's first occurrence
 }
+
+// maxSize is the largest file ParseDocument reads (offsets are int32).
+const maxSize = 1<<31 - 1
 
 type lineKind uint8
 
@@ -69,30 +82,21 @@ const (
 	kindContinuation
 )
 
-type line struct {
-	text string // without its terminator
-	eol  string // "\n", "\r\n", "\r", or "" for a last line without one
-
-	// Filled by analyze.
-	kind    lineKind
-	section string // header: its name; others: the section they are in
-	indent  int    // leading white space characters
-	// header: byte range of the name inside the brackets
-	// key: byte range of the (trimmed) value
-	start, end int
-	key        string // key lines: lower-cased key
-}
-
 const utf8BOM = "\ufeff"
 
-// ParseDocument splits data into lines and classifies them. A malformed line
-// gives a *ParseError with its 1-based line number (File is left empty for
-// the caller to fill in).
+// ParseDocument checks every line of data and indexes its sections. A
+// malformed line gives a *ParseError with its 1-based line number (File is
+// left empty for the caller to fill in).
 func ParseDocument(data []byte) (*Document, error) {
-	d := &Document{}
-	s := string(data)
+	return parseText(string(data))
+}
+
+func parseText(s string) (*Document, error) {
 	if strings.HasPrefix(s, utf8BOM) {
 		return nil, &ParseError{Line: 1, Msg: "the file starts with a byte order mark (U+FEFF, as some Windows editors write); save it as UTF-8 without one"}
+	}
+	if len(s) > maxSize {
+		return nil, &ParseError{Line: 1, Msg: "the file is larger than 2 GiB"}
 	}
 	if !utf8.ValidString(s) {
 		bad := 0
@@ -106,29 +110,11 @@ func ParseDocument(data []byte) (*Document, error) {
 		return nil, &ParseError{Line: 1 + strings.Count(s[:bad], "\n") + lone(s[:bad]),
 			Msg: fmt.Sprintf("byte 0x%02x is not UTF-8 text; save the file as UTF-8", s[bad])}
 	}
-	// One allocation for all lines; edits add lines of their own.
-	block := make([]line, 0, strings.Count(s, "\n")+1)
-	d.lines = make([]*line, 0, cap(block))
-	for s != "" {
-		i := strings.IndexAny(s, "\r\n")
-		l := line{text: s}
-		s = ""
-		if i >= 0 {
-			l.text, s, l.eol = l.text[:i], l.text[i+1:], l.text[i:i+1]
-			if l.eol == "\r" && strings.HasPrefix(s, "\n") {
-				l.eol, s = "\r\n", s[1:]
-			}
-		}
-		block = append(block, l)
-		if d.eol == "" {
-			d.eol = l.eol
-		}
-		d.lines = append(d.lines, &block[len(block)-1])
+	d := &Document{src: s, eol: "\n"}
+	if _, eol, _ := nextLine(s, 0); eol != "" {
+		d.eol = eol
 	}
-	if d.eol == "" {
-		d.eol = "\n"
-	}
-	if err := d.analyze(); err != nil {
+	if err := d.index(); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -140,80 +126,314 @@ func lone(s string) int {
 }
 
 // Bytes returns the file's content.
-func (d *Document) Bytes() []byte {
-	var b bytes.Buffer
-	for _, l := range d.lines {
-		b.WriteString(l.text)
-		b.WriteString(l.eol)
+func (d *Document) Bytes() []byte { return []byte(d.src) }
+
+// nextLine returns the line of s that starts at byte at: its text, its
+// terminator ("\n", "\r\n", "\r", or "" at the end of s) and where the next
+// line starts.
+func nextLine(s string, at int) (text, eol string, next int) {
+	rest := s[at:]
+	i := strings.IndexByte(rest, '\n')
+	text = rest
+	if i >= 0 {
+		text = rest[:i]
 	}
-	return b.Bytes()
+	if j := strings.IndexByte(text, '\r'); j >= 0 {
+		if j+1 < len(rest) && rest[j+1] == '\n' {
+			return rest[:j], "\r\n", at + j + 2
+		}
+		return rest[:j], "\r", at + j + 1
+	}
+	if i >= 0 {
+		return text, "\n", at + i + 1
+	}
+	return text, "", len(s)
 }
 
-// analyze classifies every line, records where keys and names sit, and
-// indexes the sections.
-func (d *Document) analyze() error {
-	lines := d.lines
-	d.sections, d.order = make(map[string]*sectionIndex, len(d.sections)), nil
-	var idx *sectionIndex
-	section, inSection := "", false
-	var cur *line              // the key line that indented lines continue
-	indent := 0                // configparser's indent_level: that of the last header or key line
-	var firstAt map[string]int // key line of each key in the section, for duplicates
-	for i, l := range lines {
-		l.kind, l.key, l.start, l.end = kindBlank, "", 0, 0
-		l.indent = indentOf(l.text)
-		trimmed := pyStrip(l.text)
-		switch {
-		case trimmed == "":
-			l.kind = kindBlank
-		case trimmed[0] == '#' || trimmed[0] == ';':
-			l.kind = kindComment
-		case cur != nil && l.indent > indent:
-			l.kind = kindContinuation
-		default:
-			indent = l.indent
-			off := len(l.text) - len(strings.TrimLeftFunc(l.text, isPySpace))
-			if name, ok := headerName(trimmed); ok {
-				if idx := d.sections[name]; idx != nil && name != defaultSection {
-					return &ParseError{Line: i + 1, Msg: fmt.Sprintf("section [%s] appears a second time (first at line %d); merge the two or rename one", name, idx.headers[0]+1)}
-				}
-				l.kind, l.start, l.end = kindHeader, off+1, off+1+len(name)
-				section, inSection, cur = name, true, nil
-				idx = d.sections[name]
-				if idx == nil {
-					idx = &sectionIndex{}
-					d.sections[name] = idx
-					d.order = append(d.order, name)
-				}
-				idx.headers = append(idx.headers, i)
-				if len(idx.headers) == 1 {
-					firstAt = map[string]int{}
-				} else {
-					firstAt = map[string]int{} // a repeated [DEFAULT]: refill from its keys
-					for _, k := range idx.keys {
-						firstAt[lines[k].key] = k
-					}
-				}
-				break
-			}
-			key, start, end, msg := parseKeyLine(trimmed)
-			if msg != "" {
-				return &ParseError{Line: i + 1, Msg: msg}
-			}
-			if !inSection {
-				return &ParseError{Line: i + 1, Msg: "key " + key + " comes before any [section] header; put it under [default] or [profile NAME]"}
-			}
-			if at, dup := firstAt[key]; dup {
-				return &ParseError{Line: i + 1, Msg: fmt.Sprintf("key %s appears a second time in [%s] (first at line %d); keep one of the two", key, section, at+1)}
-			}
-			firstAt[key] = i
-			l.kind, l.key, l.start, l.end = kindKey, key, off+start, off+end
-			cur = l
-			idx.keys = append(idx.keys, i)
+// scanner classifies lines in order, with configparser's state: whether a
+// key line is open (deeper-indented lines continue it) and the indent of
+// the last header or key line.
+type scanner struct {
+	open   bool
+	indent int
+}
+
+// lineInfo is what one line is.
+type lineInfo struct {
+	kind   lineKind
+	indent int // leading white space characters
+	// header: byte range of the name inside the brackets;
+	// key: byte range of the (trimmed) value
+	start, end int
+	key        string // key lines: lower-cased key
+	msg        string // a line the AWS CLI refuses: why
+}
+
+func (sc *scanner) classify(text string) lineInfo {
+	off, indent := leadingSpace(text)
+	li := lineInfo{indent: indent}
+	trimmed := text[off : len(text)-trailingSpace(text[off:])]
+	switch {
+	case trimmed == "":
+		li.kind = kindBlank
+	case trimmed[0] == '#' || trimmed[0] == ';':
+		li.kind = kindComment
+	case sc.open && indent > sc.indent:
+		li.kind = kindContinuation
+	default:
+		sc.indent = indent
+		if name, ok := headerName(trimmed); ok {
+			li.kind, li.start, li.end = kindHeader, off+1, off+1+len(name)
+			sc.open = false
+			break
 		}
-		l.section = section
+		key, start, end, msg := parseKeyLine(trimmed)
+		if msg != "" {
+			li.msg = msg
+			break
+		}
+		li.kind, li.key, li.start, li.end = kindKey, key, off+start, off+end
+		sc.open = true
 	}
-	return d.checkNested()
+	return li
+}
+
+// keySet is the keys of one section seen so far, with their 0-based lines,
+// for duplicates: a list while short (most sections have a few keys), a map
+// beyond.
+type keySet struct {
+	list []keyAt
+	m    map[string]int
+}
+
+type keyAt struct {
+	key  string
+	line int
+}
+
+func (k *keySet) reset() { k.list, k.m = k.list[:0], nil }
+
+func (k *keySet) find(key string) (int, bool) {
+	if k.m != nil {
+		line, ok := k.m[key]
+		return line, ok
+	}
+	for _, e := range k.list {
+		if e.key == key {
+			return e.line, true
+		}
+	}
+	return 0, false
+}
+
+func (k *keySet) add(key string, line int) {
+	if k.m != nil {
+		k.m[key] = line
+		return
+	}
+	k.list = append(k.list, keyAt{key, line})
+	if len(k.list) > 16 {
+		k.m = make(map[string]int, 2*len(k.list))
+		for _, e := range k.list {
+			k.m[e.key] = e.line
+		}
+	}
+}
+
+// index checks every line of d.src as the AWS CLI does and records the
+// section headers. It allocates for the headers only (and for a key with
+// upper-case letters).
+func (d *Document) index() error {
+	s := d.src
+	// Headers usually start their line: a close guess at their number
+	// (bounded, for a file of nothing but "[").
+	guess := min(strings.Count(s, "\n[")+1, 1<<16)
+	if cap(d.secs) < guess {
+		d.secs = make([]occurrence, 0, guess)
+	}
+	d.secs = d.secs[:0]
+	d.names.reset(guess)
+	var sc scanner
+	cur := -1         // the occurrence the lines are in
+	lastDefault := -1 // the last occurrence of [DEFAULT]
+	var keys, defaultKeys keySet
+	// A nested block (a key with an empty value followed by indented lines)
+	// with a line that has no "=": botocore splits each such line at its
+	// first "=" and refuses the file when there is none. It does so for the
+	// keys each section reads, so a [DEFAULT] key counts only when a
+	// section inherits it (has no such key of its own), which only the
+	// whole file tells. These are reported after every other error.
+	nestedBad := -1        // first such line outside [DEFAULT]
+	var defaultBad []keyAt // [DEFAULT] keys with such a line: the key and its first bad line
+	nested := false
+	line := 0
+	for at := 0; at < len(s); line++ {
+		text, _, next := nextLine(s, at)
+		li := sc.classify(text)
+		if li.msg != "" {
+			return &ParseError{Line: line + 1, Msg: li.msg}
+		}
+		switch li.kind {
+		case kindHeader:
+			name := text[li.start:li.end]
+			first, seen := d.first(name)
+			if seen && name != defaultSection {
+				return &ParseError{Line: line + 1, Msg: fmt.Sprintf("section [%s] appears a second time (first at line %d); merge the two or rename one", name, d.secs[first].line+1)}
+			}
+			if cur >= 0 {
+				d.secs[cur].end = int32(at)
+			}
+			cur = len(d.secs)
+			d.secs = append(d.secs, occurrence{hdr: int32(at), body: int32(next), end: int32(len(s)), line: int32(line),
+				name: int32(at + li.start), nameEnd: int32(at + li.end), indent: int32(li.indent), next: -1, repeat: seen})
+			if !seen {
+				d.names.add(d, name, cur)
+			}
+			if name == defaultSection {
+				if lastDefault >= 0 {
+					d.secs[lastDefault].next = int32(cur)
+				}
+				lastDefault = cur
+			}
+			keys.reset()
+			nested = false
+		case kindKey:
+			if cur < 0 {
+				return &ParseError{Line: line + 1, Msg: "key " + li.key + " comes before any [section] header; put it under [default] or [profile NAME]"}
+			}
+			ks := &keys
+			inDefault := cur >= 0 && cur == lastDefault
+			if inDefault {
+				ks = &defaultKeys // a repeated [DEFAULT] continues the first
+			}
+			if first, dup := ks.find(li.key); dup {
+				return &ParseError{Line: line + 1, Msg: fmt.Sprintf("key %s appears a second time in [%s] (first at line %d); keep one of the two", li.key, d.name(cur), first+1)}
+			}
+			ks.add(li.key, line)
+			nested = li.start == li.end
+			if nested && inDefault {
+				defaultBad = append(defaultBad, keyAt{key: li.key, line: -1})
+			}
+		case kindContinuation:
+			if nested && !strings.Contains(text, "=") {
+				switch {
+				case cur == lastDefault:
+					if b := &defaultBad[len(defaultBad)-1]; b.line < 0 {
+						b.line = line
+					}
+				case nestedBad < 0:
+					nestedBad = line
+				}
+			}
+		}
+		at = next
+	}
+	bad := nestedBad
+	for _, b := range defaultBad {
+		if b.line >= 0 && (bad < 0 || b.line < bad) && d.readsDefault(b.key) {
+			bad = b.line
+		}
+	}
+	if bad >= 0 {
+		text, _, _ := nextLine(s, d.lineStart(bad))
+		return &ParseError{Line: bad + 1, Msg: "line " + quote(pyStrip(text)) + ` in a nested block has no "="; write sub_key = value, or give the key above it a value`}
+	}
+	return nil
+}
+
+// nameIndex finds a section's first occurrence by name: a hash table of
+// indexes into the document's occurrences (open addressing, at most half
+// full), without pointers for the garbage collector to follow and without
+// a copy of the names, which it compares in the text.
+type nameIndex struct {
+	slots []uint64 // hash<<32 | occurrence+1; 0 is empty
+	n     int      // names held
+	seed  maphash.Seed
+}
+
+func (x *nameIndex) reset(guess int) {
+	size := 16
+	for size < 2*guess {
+		size *= 2
+	}
+	x.slots, x.n, x.seed = make([]uint64, size), 0, maphash.MakeSeed()
+}
+
+func (x *nameIndex) hash(name string) uint64 { return maphash.String(x.seed, name) >> 32 }
+
+// find returns the occurrence of name, or -1 and the empty slot where it
+// goes.
+func (x *nameIndex) find(d *Document, name string) (occ int, slot int) {
+	h := x.hash(name)
+	mask := uint64(len(x.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := x.slots[i]
+		if s == 0 {
+			return -1, int(i)
+		}
+		if s>>32 == h && d.name(int(uint32(s)-1)) == name {
+			return int(uint32(s) - 1), int(i)
+		}
+	}
+}
+
+// add records occurrence i as name's first; name must not be there yet.
+func (x *nameIndex) add(d *Document, name string, i int) {
+	if 2*(x.n+1) > len(x.slots) {
+		old := x.slots
+		x.slots = make([]uint64, 2*len(old))
+		mask := uint64(len(x.slots) - 1)
+		for _, s := range old {
+			if s == 0 {
+				continue
+			}
+			j := (s >> 32) & mask
+			for x.slots[j] != 0 {
+				j = (j + 1) & mask
+			}
+			x.slots[j] = s
+		}
+	}
+	_, slot := x.find(d, name)
+	x.slots[slot] = x.hash(name)<<32 | uint64(i+1)
+	x.n++
+}
+
+// first returns the index in d.secs of section's first occurrence.
+func (d *Document) first(section string) (int, bool) {
+	if len(d.names.slots) == 0 {
+		return -1, false
+	}
+	i, _ := d.names.find(d, section)
+	return i, i >= 0
+}
+
+// readsDefault reports whether a section other than [DEFAULT] lacks key,
+// and so reads [DEFAULT]'s.
+func (d *Document) readsDefault(key string) bool {
+	for i := range d.secs {
+		if o := &d.secs[i]; !o.repeat && d.name(i) != defaultSection {
+			if _, ok := d.lastKey(d.name(i), key); !ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lineStart returns the byte offset of 0-based line n (for error messages).
+func (d *Document) lineStart(n int) int {
+	at := 0
+	for range n {
+		_, _, at = nextLine(d.src, at)
+	}
+	return at
+}
+
+// name is the name of occurrence i.
+func (d *Document) name(i int) string {
+	o := &d.secs[i]
+	return d.src[o.name:o.nameEnd]
 }
 
 // defaultSection is configparser's default section: its keys are inherited
@@ -224,18 +444,55 @@ const defaultSection = "DEFAULT"
 // by: Unicode white space and the separators U+001C to U+001F.
 func isPySpace(r rune) bool { return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f) }
 
-func pyStrip(s string) string { return strings.TrimFunc(s, isPySpace) }
+// asciiPySpace is isPySpace for a byte below utf8.RuneSelf.
+func asciiPySpace(c byte) bool {
+	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f)
+}
 
-// indentOf counts the leading white space characters of s.
-func indentOf(s string) int {
-	n := 0
-	for _, r := range s {
+// leadingSpace returns the length in bytes and in characters of the white
+// space s starts with.
+func leadingSpace(s string) (bytes, chars int) {
+	for i := 0; i < len(s); chars++ {
+		if c := s[i]; c < utf8.RuneSelf {
+			if !asciiPySpace(c) {
+				return i, chars
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isPySpace(r) {
+			return i, chars
+		}
+		i += n
+	}
+	return len(s), chars
+}
+
+// trailingSpace returns the length in bytes of the white space s ends with.
+func trailingSpace(s string) int {
+	i := len(s)
+	for i > 0 {
+		if c := s[i-1]; c < utf8.RuneSelf {
+			if !asciiPySpace(c) {
+				break
+			}
+			i--
+			continue
+		}
+		r, n := utf8.DecodeLastRuneInString(s[:i])
 		if !isPySpace(r) {
 			break
 		}
-		n++
+		i -= n
 	}
-	return n
+	return len(s) - i
+}
+
+func pyStrip(s string) string {
+	off, _ := leadingSpace(s)
+	s = s[off:]
+	return s[:len(s)-trailingSpace(s)]
 }
 
 // headerName reads a stripped line as configparser's section header
@@ -255,7 +512,7 @@ func headerName(trimmed string) (string, bool) {
 // delimiter wins, as in configparser). start and end bound the stripped
 // value within trimmed.
 func parseKeyLine(trimmed string) (key string, start, end int, msg string) {
-	i := strings.IndexAny(trimmed, "=:")
+	i := delimiter(trimmed)
 	if i < 0 {
 		if trimmed[0] == '[' {
 			if strings.IndexByte(trimmed, ']') < 0 {
@@ -265,14 +522,25 @@ func parseKeyLine(trimmed string) (key string, start, end int, msg string) {
 		}
 		return "", 0, 0, "expected key = value, got " + quote(trimmed) + " (comments start with # on their own line)"
 	}
-	key = pyLower(strings.TrimRightFunc(trimmed[:i], isPySpace))
+	raw := trimmed[:i]
+	key = pyLower(raw[:len(raw)-trailingSpace(raw)])
 	if key == "" {
 		return "", 0, 0, "missing key before " + quote(trimmed[i:i+1])
 	}
 	rest := trimmed[i+1:]
-	v := pyStrip(rest)
-	start = i + 1 + (len(rest) - len(strings.TrimLeftFunc(rest, isPySpace)))
-	return key, start, start + len(v), ""
+	off, _ := leadingSpace(rest)
+	start = i + 1 + off
+	return key, start, start + len(rest) - off - trailingSpace(rest[off:]), ""
+}
+
+// delimiter returns the index of the first "=" or ":" in s, or -1.
+func delimiter(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '=' || c == ':' {
+			return i
+		}
+	}
+	return -1
 }
 
 // pyLower is Python's str.lower for the keys of these files: the same as
@@ -286,36 +554,6 @@ func pyLower(s string) string {
 	return s
 }
 
-// checkNested refuses a nested block (a key with an empty value followed by
-// indented lines) with a line that has no "=": botocore splits each such
-// line at its first "=" and refuses the file when there is none. It does so
-// for the keys each section reads, so a [DEFAULT] key counts only when a
-// section inherits it (has no such key of its own).
-func (d *Document) checkNested() error {
-	inherited := func(key string) bool {
-		for _, sec := range d.order {
-			if sec != defaultSection && d.lastKeyLine(sec, key) < 0 {
-				return true
-			}
-		}
-		return false
-	}
-	nested := false
-	for i, l := range d.lines {
-		switch l.kind {
-		case kindKey:
-			nested = l.start == l.end && (l.section != defaultSection || inherited(l.key))
-		case kindHeader:
-			nested = false
-		case kindContinuation:
-			if nested && !strings.Contains(l.text, "=") {
-				return &ParseError{Line: i + 1, Msg: "line " + quote(pyStrip(l.text)) + ` in a nested block has no "="; write sub_key = value, or give the key above it a value`}
-			}
-		}
-	}
-	return nil
-}
-
 func quote(s string) string {
 	const max = 60
 	if len(s) > max {
@@ -324,54 +562,124 @@ func quote(s string) string {
 	return strconv.Quote(s)
 }
 
-// valueOf returns the value of key line k (at index at) as readers see it:
-// the stripped value and its continuation lines joined with newlines, blank
-// lines between them kept as empty lines, trailing ones dropped. A nested
-// block (an empty value with indented lines) reads as "".
-func valueOf(k *line, lines []*line, at int) string {
+// keyLine is one top-level key line of a section, read from the text.
+type keyLine struct {
+	key        string
+	text       string // the line, without its terminator
+	start, end int    // the value's byte range in text
+	indent     int
+	line       int // 0-based
+	next, stop int // byte offsets: the line after it, the end of its section
+}
+
+// keyLines yields the top-level key lines of every occurrence of section,
+// in file order.
+func (d *Document) keyLines(section string) iter.Seq[keyLine] {
+	return func(yield func(keyLine) bool) {
+		first, ok := d.first(section)
+		if !ok {
+			return
+		}
+		for i := int32(first); i >= 0; i = d.secs[i].next {
+			o := &d.secs[i]
+			sc := scanner{indent: int(o.indent)}
+			line := int(o.line)
+			for at := int(o.body); at < int(o.end); {
+				line++
+				text, _, next := nextLine(d.src, at)
+				if li := sc.classify(text); li.kind == kindKey {
+					if !yield(keyLine{key: li.key, text: text, start: li.start, end: li.end, indent: li.indent, line: line, next: next, stop: int(o.end)}) {
+						return
+					}
+				}
+				at = next
+			}
+		}
+	}
+}
+
+// lastKey returns the key line of key in section that the AWS CLI reads
+// (the last); key must be lower-case.
+func (d *Document) lastKey(section, key string) (k keyLine, ok bool) {
+	for kl := range d.keyLines(section) {
+		if kl.key == key {
+			k, ok = kl, true
+		}
+	}
+	return k, ok
+}
+
+// continuation yields the lines that continue key line k: indented deeper
+// than it, with blank lines and comments among them (blank is true for a
+// blank line; comments are skipped).
+func (d *Document) continuation(k keyLine) iter.Seq2[string, bool] {
+	return func(yield func(string, bool) bool) {
+		for at := k.next; at < k.stop; {
+			text, _, next := nextLine(d.src, at)
+			off, indent := leadingSpace(text)
+			trimmed := text[off : len(text)-trailingSpace(text[off:])]
+			switch {
+			case trimmed == "":
+				if !yield("", true) {
+					return
+				}
+			case trimmed[0] == '#' || trimmed[0] == ';':
+			case indent > k.indent:
+				if !yield(trimmed, false) {
+					return
+				}
+			default:
+				return
+			}
+			at = next
+		}
+	}
+}
+
+// valueOf returns the value of key line k as readers see it: the stripped
+// value and its continuation lines joined with newlines, blank lines
+// between them kept as empty lines, trailing ones dropped. A nested block
+// (an empty value with indented lines) reads as "".
+func (d *Document) valueOf(k keyLine) string {
 	v := k.text[k.start:k.end]
 	if v == "" {
 		return ""
 	}
-	var b strings.Builder
-	b.WriteString(v)
+	var b strings.Builder // only for a value that goes on
 	blanks := 0
-	for _, l := range lines[at+1:] {
-		switch l.kind {
-		case kindContinuation:
-			for ; blanks > 0; blanks-- {
-				b.WriteByte('\n')
-			}
-			b.WriteByte('\n')
-			b.WriteString(pyStrip(l.text))
-			continue
-		case kindBlank:
+	for text, blank := range d.continuation(k) {
+		if blank {
 			blanks++
 			continue
-		case kindComment:
-			continue
 		}
-		break
+		if b.Len() == 0 {
+			b.WriteString(v)
+		}
+		for ; blanks > 0; blanks-- {
+			b.WriteByte('\n')
+		}
+		b.WriteByte('\n')
+		b.WriteString(text)
+	}
+	if b.Len() == 0 {
+		return v
 	}
 	return b.String()
 }
 
-// nestedOf returns the sub-keys of key line k (at index at) when it opens a
-// nested block, as botocore reads them: each line split at its first "=",
-// key and value stripped, the key's case kept. ok is false for a key with a
-// value of its own or no indented lines.
-func nestedOf(k *line, lines []*line, at int) (sub map[string]string, ok bool) {
+// nestedOf returns the sub-keys of key line k when it opens a nested
+// block, as botocore reads them: each line split at its first "=", key and
+// value stripped, the key's case kept. ok is false for a key with a value
+// of its own or no indented lines.
+func (d *Document) nestedOf(k keyLine) (sub map[string]string, ok bool) {
 	if k.start != k.end {
 		return nil, false
 	}
-	for _, l := range lines[at+1:] {
-		if l.kind == kindBlank || l.kind == kindComment {
+	for text, blank := range d.continuation(k) {
+		if blank {
 			continue
 		}
-		if l.kind != kindContinuation {
-			break
-		}
-		key, value, _ := strings.Cut(pyStrip(l.text), "=")
+		key, value, _ := strings.Cut(text, "=")
 		if sub == nil {
 			sub = map[string]string{}
 		}
@@ -387,52 +695,85 @@ type entry struct {
 }
 
 // sectionEntries lists the top-level keys of section (all of its
-// occurrences) in file order; later duplicates follow earlier ones.
+// occurrences) in file order.
 func (d *Document) sectionEntries(section string) []entry {
-	idx := d.sections[section]
-	if idx == nil {
-		return nil
-	}
-	out := make([]entry, 0, len(idx.keys))
-	for _, i := range idx.keys {
-		out = append(out, entry{Key: d.lines[i].key, Value: valueOf(d.lines[i], d.lines, i), Line: i + 1})
+	var out []entry
+	for k := range d.keyLines(section) {
+		out = append(out, entry{Key: k.key, Value: d.valueOf(k), Line: k.line + 1})
 	}
 	return out
+}
+
+// sectionNames yields the section names in order of first appearance, each
+// once.
+func (d *Document) sectionNames() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for i := range d.secs {
+			if !d.secs[i].repeat && !yield(d.name(i)) {
+				return
+			}
+		}
+	}
+}
+
+// headerLine returns the 1-based line of section's first header, or 0.
+func (d *Document) headerLine(section string) int {
+	if i, ok := d.first(section); ok {
+		return int(d.secs[i].line) + 1
+	}
+	return 0
+}
+
+// lastHeader returns the 0-based line of section's last header, or -1.
+func (d *Document) lastHeader(section string) int {
+	i, ok := d.first(section)
+	if !ok {
+		return -1
+	}
+	for d.secs[i].next >= 0 {
+		i = int(d.secs[i].next)
+	}
+	return int(d.secs[i].line)
 }
 
 // Sections lists the section names in order of first appearance, each once,
 // normalised ("profile dev", "default", "sso-session x").
 func (d *Document) Sections() []string {
-	return slices.Clone(d.order)
+	if d.names.n == 0 {
+		return nil
+	}
+	out := make([]string, 0, d.names.n)
+	for name := range d.sectionNames() {
+		out = append(out, name)
+	}
+	return out
 }
 
 // HasSection reports whether the file has a [name] header.
 func (d *Document) HasSection(name string) bool {
-	return d.sections[name] != nil
+	_, ok := d.first(name)
+	return ok
 }
 
 // Get returns the value of key in section; when the key appears more than
 // once (also across duplicate sections) the last one wins, as for the CLI.
 // Keys match case-insensitively.
 func (d *Document) Get(section, key string) (string, bool) {
-	i := d.lastKeyLine(section, strings.ToLower(strings.TrimSpace(key)))
-	if i < 0 {
+	k, ok := d.lastKey(section, strings.ToLower(strings.TrimSpace(key)))
+	if !ok {
 		return "", false
 	}
-	return valueOf(d.lines[i], d.lines, i), true
+	return d.valueOf(k), true
 }
 
 // Keys lists the top-level keys of section, sorted by first appearance.
 func (d *Document) Keys(section string) []string {
-	idx := d.sections[section]
-	if idx == nil {
+	if !d.HasSection(section) {
 		return nil
 	}
-	out := make([]string, 0, len(idx.keys))
-	for _, i := range idx.keys {
-		if k := d.lines[i].key; !slices.Contains(out, k) {
-			out = append(out, k)
-		}
+	out := []string{}
+	for k := range d.keyLines(section) {
+		out = append(out, k.key) // a key appears once per section
 	}
 	return out
 }
@@ -440,20 +781,40 @@ func (d *Document) Keys(section string) []string {
 // value is Get with the line the value came from (File left empty).
 // section and key must be normalised already.
 func (d *Document) value(section, key string) (Value, bool) {
-	i := d.lastKeyLine(section, key)
-	if i < 0 {
+	k, ok := d.lastKey(section, key)
+	if !ok {
 		return Value{}, false
 	}
-	return Value{Text: valueOf(d.lines[i], d.lines, i), Line: i + 1}, true
+	return Value{Text: d.valueOf(k), Line: k.line + 1}, true
 }
 
-func (d *Document) lastKeyLine(section, key string) int {
-	if idx := d.sections[section]; idx != nil {
-		for _, i := range slices.Backward(idx.keys) {
-			if d.lines[i].key == key {
-				return i
-			}
+// line is one line of the table that edits and SDKDifferences work on.
+type line struct {
+	text    string // without its terminator
+	eol     string // "\n", "\r\n", "\r", or "" for a last line without one
+	at      int    // byte offset in the text
+	kind    lineKind
+	section string // header: its name; others: the section they are in
+	indent  int    // leading white space characters
+	// header: byte range of the name inside the brackets
+	// key: byte range of the (trimmed) value
+	start, end int
+	key        string // key lines: lower-cased key
+}
+
+// lineTable classifies every line of the document.
+func (d *Document) lineTable() []line {
+	t := make([]line, 0, strings.Count(d.src, "\n")+1)
+	var sc scanner
+	section := ""
+	for at := 0; at < len(d.src); {
+		text, eol, next := nextLine(d.src, at)
+		li := sc.classify(text)
+		if li.kind == kindHeader {
+			section = text[li.start:li.end]
 		}
+		t = append(t, line{text: text, eol: eol, at: at, kind: li.kind, section: section, indent: li.indent, start: li.start, end: li.end, key: li.key})
+		at = next
 	}
-	return -1
+	return t
 }

@@ -1,8 +1,8 @@
 package profiles
 
 import (
+	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"unicode"
 )
@@ -63,7 +63,7 @@ func checkKey(key string) string {
 	switch {
 	case key == "":
 		return "the key is empty"
-	case key != strings.TrimSpace(key):
+	case key != pyStrip(key):
 		return "the key has surrounding blanks"
 	case strings.ContainsAny(key, "=:\r\n"):
 		return "the key may not contain = : or line breaks"
@@ -95,21 +95,46 @@ func (d *Document) Set(section, key, value string) {
 		return
 	}
 
-	if i := d.lastKeyLine(section, strings.ToLower(key)); i >= 0 {
-		d.replaceValue(i, value)
+	t := d.lineTable()
+	if k, ok := d.lastKey(section, strings.ToLower(key)); ok {
+		d.refuseBroken(section, key, value, d.replaceValue(t, k.line, value))
 		return
 	}
+	start := d.src
 	if !d.HasSection(section) {
-		d.AddSection(section)
+		if !d.AddSection(section) {
+			return
+		}
+		t = d.lineTable()
 	}
-	at, ref := d.insertionPoint(section)
-	d.insertLines(at, []string{d.keyLine(ref, key, value)})
+	at, ref := insertionPoint(t, d.lastHeader(section))
+	if err := d.insertLines(t, at, []string{d.keyLine(t, ref, key, value)}); err != nil {
+		d.refuseBroken(section, key, value, err)
+		d.restore(start) // without the section it added
+	}
+}
+
+// restore puts back the text src (which parsed) after a refused edit.
+func (d *Document) restore(src string) {
+	d.src = src
+	if d.index() != nil {
+		panic("profiles: a document that parsed no longer does")
+	}
+}
+
+// refuseBroken refuses an edit that rewrite undid (err from it).
+func (d *Document) refuseBroken(section, key, value string, err error) {
+	var perr *ParseError
+	if errors.As(err, &perr) {
+		d.refuse(&InvalidEditError{Section: section, Key: key, Value: value,
+			Msg: fmt.Sprintf("the AWS CLI would refuse the file after it (line %d: %s)", perr.Line, perr.Msg)})
+	}
 }
 
 // replaceValue swaps the value of key line i, dropping its continuation.
-func (d *Document) replaceValue(i int, value string) {
-	l := d.lines[i]
-	span := d.keySpan(i)
+func (d *Document) replaceValue(t []line, i int, value string) error {
+	l := t[i]
+	span := keySpan(t, i)
 	prefix, suffix := l.text[:l.start], l.text[l.end:]
 	switch {
 	case value == "":
@@ -125,27 +150,25 @@ func (d *Document) replaceValue(i int, value string) {
 	}
 	newText := prefix + value + suffix
 	if newText == l.text && span == i {
-		return
+		return nil
 	}
-	l.text = newText
-	if span > i {
-		d.removeLines(i+1, span+1)
-	} else {
-		d.reanalyze()
+	eol := l.eol
+	if span == len(t)-1 && t[span].eol == "" {
+		eol = "" // the file ended without a newline, and still does
 	}
+	return d.splice(t, i, span+1, []string{newText + eol}, true)
 }
 
 // keySpan returns the index of the last line belonging to key line i (its
 // last continuation line), or i.
-func (d *Document) keySpan(i int) int {
+func keySpan(t []line, i int) int {
 	last := i
-	for j := i + 1; j < len(d.lines); j++ {
-		l := d.lines[j]
-		if l.kind == kindContinuation {
+	for j := i + 1; j < len(t); j++ {
+		switch t[j].kind {
+		case kindContinuation:
 			last = j
 			continue
-		}
-		if l.kind == kindBlank || l.kind == kindComment {
+		case kindBlank, kindComment:
 			continue
 		}
 		break
@@ -153,23 +176,19 @@ func (d *Document) keySpan(i int) int {
 	return last
 }
 
-// insertionPoint returns where a new key of section goes: after the last key
-// line (with its continuation) of the section's last occurrence, else right
-// after that occurrence's header. ref is the key line to copy style from, or
-// nil.
-func (d *Document) insertionPoint(section string) (at int, ref *line) {
-	header := -1
-	if idx := d.sections[section]; idx != nil {
-		header = idx.headers[len(idx.headers)-1]
-	}
-	at = header + 1
-	for i := header + 1; i < len(d.lines); i++ {
-		l := d.lines[i]
+// insertionPoint returns where a new key of the section whose (last)
+// header is line header goes: after its last key line (with its
+// continuation), else right after the header. ref is the key line to copy
+// style from, or -1.
+func insertionPoint(t []line, header int) (at, ref int) {
+	at, ref = header+1, -1
+	for i := header + 1; i < len(t); i++ {
+		l := t[i]
 		if l.kind == kindHeader {
 			break
 		}
 		if l.kind == kindKey {
-			ref = l
+			ref = i
 		}
 		if l.kind == kindKey || l.kind == kindContinuation {
 			at = i + 1
@@ -178,26 +197,27 @@ func (d *Document) insertionPoint(section string) (at int, ref *line) {
 	return at, ref
 }
 
-// keyLine formats a new key line like ref (same indent and spacing around
-// the delimiter), or like the file's other keys, or as "key = value".
-func (d *Document) keyLine(ref *line, key, value string) string {
+// keyLine formats a new key line like t[ref] (same indent and spacing
+// around the delimiter), or like the file's other keys, or as "key = value".
+func (d *Document) keyLine(t []line, ref int, key, value string) string {
 	indent, delim := "", " = "
-	if ref == nil {
-		for i := len(d.lines) - 1; i >= 0; i-- {
-			if d.lines[i].kind == kindKey {
-				ref = d.lines[i]
+	if ref < 0 {
+		for i := len(t) - 1; i >= 0; i-- {
+			if t[i].kind == kindKey {
+				ref = i
 				break
 			}
 		}
 	} else {
-		indent = ref.text[:ref.indent]
+		indent = t[ref].text[:t[ref].indent]
 	}
-	if ref != nil {
-		if i := strings.IndexAny(ref.text, "=:"); i >= 0 {
-			before := ref.text[len(strings.TrimRight(ref.text[:i], " \t")):i]
+	if ref >= 0 {
+		r := t[ref]
+		if i := strings.IndexAny(r.text, "=:"); i >= 0 {
+			before := r.text[len(strings.TrimRight(r.text[:i], " \t")):i]
 			after := before // a ref with an empty value shows no blanks after "="
-			if ref.start > i+1 {
-				after = ref.text[i+1 : ref.start]
+			if r.start > i+1 {
+				after = r.text[i+1 : r.start]
 			}
 			delim = before + "=" + after
 		}
@@ -213,13 +233,18 @@ func (d *Document) keyLine(ref *line, key, value string) string {
 func (d *Document) Unset(section, key string) bool {
 
 	key = strings.ToLower(strings.TrimSpace(key))
-	removed := false
+	removed, start := false, d.src
 	for {
-		i := d.lastKeyLine(section, key)
-		if i < 0 {
+		k, ok := d.lastKey(section, key)
+		if !ok {
 			return removed
 		}
-		d.removeLines(i, d.keySpan(i)+1)
+		t := d.lineTable()
+		if err := d.removeLines(t, k.line, keySpan(t, k.line)+1); err != nil {
+			d.refuseBroken(section, key, "", err)
+			d.restore(start)
+			return false
+		}
 		removed = true
 	}
 }
@@ -235,12 +260,16 @@ func (d *Document) AddSection(name string) bool {
 	if d.HasSection(name) {
 		return false
 	}
+	t := d.lineTable()
 	var add []string
-	if n := len(d.lines); n > 0 && d.lines[n-1].kind != kindBlank {
+	if n := len(t); n > 0 && t[n-1].kind != kindBlank {
 		add = append(add, "")
 	}
 	add = append(add, "["+name+"]")
-	d.insertLines(len(d.lines), add)
+	if err := d.insertLines(t, len(t), add); err != nil {
+		d.refuseBroken(name, "", "", err)
+		return false
+	}
 	return true
 }
 
@@ -260,12 +289,24 @@ func (d *Document) RenameSection(old, new string) error {
 	if d.HasSection(new) {
 		return &SectionExistsError{Section: new}
 	}
-	for _, l := range d.lines {
+	t := d.lineTable()
+	var b strings.Builder
+	b.Grow(len(d.src) + len(new) - len(old))
+	done := 0
+	for _, l := range t {
 		if l.kind == kindHeader && l.section == old {
-			l.text = l.text[:l.start] + new + l.text[l.end:]
+			b.WriteString(d.src[done : l.at+l.start])
+			b.WriteString(new)
+			done = l.at + l.end
 		}
 	}
-	d.reanalyze()
+	b.WriteString(d.src[done:])
+	if err := d.rewrite(b.String(), t, func(i int) int { return i }); err != nil {
+		var perr *ParseError
+		errors.As(err, &perr)
+		return &InvalidEditError{Section: new,
+			Msg: fmt.Sprintf("the AWS CLI would refuse the file after renaming [%s] (line %d: %s)", old, perr.Line, perr.Msg)}
+	}
 	return nil
 }
 
@@ -276,83 +317,135 @@ func (d *Document) RenameSection(old, new string) error {
 // blank line at the end.
 func (d *Document) DeleteSection(name string) bool {
 
-	deleted := false
+	deleted, start := false, d.src
 	for {
-		idx := d.sections[name]
-		if idx == nil {
+		header := d.lastHeader(name)
+		if header < 0 {
 			return deleted
 		}
-		header := idx.headers[len(idx.headers)-1]
+		t := d.lineTable()
 		end := header + 1
-		for i := header + 1; i < len(d.lines) && d.lines[i].kind != kindHeader; i++ {
-			if k := d.lines[i].kind; k == kindKey || k == kindContinuation {
+		for i := header + 1; i < len(t) && t[i].kind != kindHeader; i++ {
+			if k := t[i].kind; k == kindKey || k == kindContinuation {
 				end = i + 1
 			}
 		}
-		blankBefore := header == 0 || d.lines[header-1].kind == kindBlank
+		blankBefore := header == 0 || t[header-1].kind == kindBlank
 		switch {
-		case blankBefore && end < len(d.lines) && d.lines[end].kind == kindBlank:
+		case blankBefore && end < len(t) && t[end].kind == kindBlank:
 			end++
-		case end == len(d.lines) && header > 0 && d.lines[header-1].kind == kindBlank:
+		case end == len(t) && header > 0 && t[header-1].kind == kindBlank:
 			header-- // the separator before a last section goes with it
 		}
-		d.removeLines(header, end)
+		if err := d.removeLines(t, header, end); err != nil {
+			d.refuseBroken(name, "", "", err)
+			d.restore(start)
+			return false
+		}
 		deleted = true
 	}
 }
 
-// insertLines inserts texts before index at, with the file's terminator.
+// insertLines inserts texts before line at, with the file's terminator.
 // A last line without a terminator gets one, and the new last line goes
 // without, so a file that ended without a newline still does.
-func (d *Document) insertLines(at int, texts []string) {
-	added := make([]*line, len(texts))
-	for i, t := range texts {
-		added[i] = &line{text: t, eol: d.eol}
+func (d *Document) insertLines(t []line, at int, texts []string) error {
+	added := make([]string, len(texts))
+	for i, text := range texts {
+		added[i] = text + d.eol
 	}
-	if at == len(d.lines) && at > 0 && d.lines[at-1].eol == "" {
-		d.lines[at-1].eol = d.eol
-		added[len(added)-1].eol = ""
+	if at == len(t) && at > 0 && t[at-1].eol == "" {
+		added[len(added)-1] = texts[len(texts)-1]
+		return d.splice(t, at-1, at, append([]string{t[at-1].text + d.eol}, added...), true)
 	}
-	d.lines = slices.Insert(d.lines, at, added...)
-	d.reanalyze()
+	return d.splice(t, at, at, added, false)
 }
 
 // removeLines removes lines [from, to). If that removes the last line and
 // the file ended without a newline, the new last line loses its terminator.
-func (d *Document) removeLines(from, to int) {
-	removesLast := to == len(d.lines)
-	noFinalEOL := len(d.lines) > 0 && d.lines[len(d.lines)-1].eol == ""
-	d.lines = slices.Delete(d.lines, from, to)
-	if removesLast && noFinalEOL && len(d.lines) > 0 {
-		d.lines[len(d.lines)-1].eol = ""
+func (d *Document) removeLines(t []line, from, to int) error {
+	if to == len(t) && from > 0 && t[len(t)-1].eol == "" {
+		return d.splice(t, from-1, to, []string{t[from-1].text}, true)
 	}
-	d.reanalyze()
+	return d.splice(t, from, to, nil, false)
 }
 
-// reanalyze reclassifies the lines after an edit. An edit can move an
-// indented header or key line under a key line with less indent, which would
-// turn it into that key's continuation; such a line loses its indent, so it
-// keeps meaning what it meant.
-func (d *Document) reanalyze() {
-	before := make(map[*line]lineKind, len(d.lines))
-	for _, l := range d.lines {
-		before[l] = l.kind
+// splice replaces lines [from, to) of table t (the document's) with lines
+// (each with its terminator). keep says that the first new line is old
+// line from rewritten, for rewrite's check.
+func (d *Document) splice(t []line, from, to int, lines []string, keep bool) error {
+	start, end := len(d.src), len(d.src)
+	if from < len(t) {
+		start = t[from].at
 	}
-	for {
-		if err := d.analyze(); err != nil {
-			// Edits only write well-formed lines; reaching this is a bug.
-			panic("profiles: edit produced an unparsable line: " + err.Error())
+	if to < len(t) {
+		end = t[to].at
+	}
+	n := start + len(d.src) - end
+	for _, l := range lines {
+		n += len(l)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(d.src[:start])
+	for _, l := range lines {
+		b.WriteString(l)
+	}
+	b.WriteString(d.src[end:])
+	shift := len(lines) - (to - from)
+	return d.rewrite(b.String(), t, func(i int) int {
+		switch {
+		case i < from:
+			return i
+		case i >= to:
+			return i + shift
+		case keep && i == from:
+			return i
 		}
-		fixed := false
-		for _, l := range d.lines {
-			if was, ok := before[l]; ok && l.kind == kindContinuation && (was == kindHeader || was == kindKey) {
-				l.text = strings.TrimLeft(l.text, " \t")
+		return -1
+	})
+}
+
+// rewrite makes src the document's text after an edit; old is the table
+// before it and moved maps an old line to its new index (-1 when it went).
+// An edit can move an indented header or key line under a key line with
+// less indent, which would turn it into that key's continuation; such a
+// line loses its indent, so it keeps meaning what it meant.
+//
+// An edit can also make the AWS CLI refuse the file: a [DEFAULT] key whose
+// nested block has a line without "=" counts once a section lacks that key
+// of its own (botocore reads it for that section). Then the document stays
+// as it was and rewrite returns the *ParseError.
+func (d *Document) rewrite(src string, old []line, moved func(int) int) error {
+	was := map[int]bool{} // new indexes of lines that were headers or keys
+	for i, l := range old {
+		if l.kind == kindHeader || l.kind == kindKey {
+			if j := moved(i); j >= 0 {
+				was[j] = true
+			}
+		}
+	}
+	before := d.src
+	for {
+		d.src = src
+		if err := d.index(); err != nil {
+			d.restore(before)
+			return err
+		}
+		var b strings.Builder
+		done, fixed := 0, false
+		for i, l := range d.lineTable() {
+			if was[i] && l.kind == kindContinuation {
+				b.WriteString(src[done:l.at])
+				done = l.at + len(l.text) - len(strings.TrimLeftFunc(l.text, isPySpace))
 				fixed = true
 			}
 		}
 		if !fixed {
-			return
+			return nil
 		}
+		b.WriteString(src[done:])
+		src = b.String()
 	}
 }
 

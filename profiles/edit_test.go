@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -174,6 +175,7 @@ func TestRefusedEdits(t *testing.T) {
 		{"key with colon", func(d *Document) { d.Set("default", "a:b", "v") }},
 		{"key starting with #", func(d *Document) { d.Set("default", "#a", "v") }},
 		{"empty key", func(d *Document) { d.Set("default", "", "v") }},
+		{"key with blanks configparser strips", func(d *Document) { d.Set("default", "\x1ek", "v") }},
 		{"section with ]", func(d *Document) { d.AddSection("a]b") }},
 		{"section with newline", func(d *Document) { d.Set("a\nb", "k", "v") }},
 		{"empty section", func(d *Document) { d.AddSection("") }},
@@ -208,5 +210,41 @@ func TestRenameErrors(t *testing.T) {
 	}
 	if got := string(d.Bytes()); got != "[a]\n[b]\n" {
 		t.Errorf("failed renames changed the document: %q", got)
+	}
+}
+
+// An edit can make the AWS CLI refuse a file that it reads today: a
+// [DEFAULT] key whose nested block has a line without "=" is read (and
+// refused) by botocore for every section without that key of its own. Such
+// an edit is refused and the document stays as it was (it used to panic).
+func TestEditsThatBreakTheFileAreRefused(t *testing.T) {
+	const input = "[DEFAULT]\ns3 =\n  oops\n[profile a]\ns3 = 1\n"
+	tests := []struct {
+		name string
+		edit func(d *Document) error
+	}{
+		{"unset the key that shadows it", func(d *Document) error { d.Unset("profile a", "s3"); return nil }},
+		{"add a section without the key", func(d *Document) error { d.AddSection("profile b"); return nil }},
+		{"set a key in a new section", func(d *Document) error { d.Set("profile b", "region", "r"); return nil }},
+		{"rename [DEFAULT]", func(d *Document) error { return d.RenameSection("DEFAULT", "profile c") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := mustParse(t, input)
+			err := tt.edit(d)
+			if err == nil {
+				err = d.Err()
+			}
+			var ie *InvalidEditError
+			if !errors.As(err, &ie) || !strings.Contains(ie.Msg, "the AWS CLI would refuse the file") {
+				t.Fatalf("edit: %v, want *InvalidEditError saying the AWS CLI would refuse the file", err)
+			}
+			if got := string(d.Bytes()); got != input {
+				t.Errorf("refused edit changed the document: %q", got)
+			}
+			if _, err := ParseDocument(d.Bytes()); err != nil {
+				t.Errorf("document after the refusal: %v", err)
+			}
+		})
 	}
 }

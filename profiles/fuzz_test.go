@@ -16,18 +16,18 @@ func snapshot(d *Document) map[string]map[string]string {
 	for _, sec := range d.Sections() {
 		out[sec] = map[string]string{}
 	}
-	for i, l := range d.lines {
-		if l.kind != kindKey {
-			continue
-		}
-		var b strings.Builder
-		b.WriteString(valueOf(l, d.lines, i))
-		for _, c := range d.lines[i+1 : d.keySpan(i)+1] {
-			if c.kind == kindContinuation {
-				b.WriteString("\x00" + strings.TrimSpace(c.text))
+	t := d.lineTable()
+	for sec := range out {
+		for k := range d.keyLines(sec) {
+			var b strings.Builder
+			b.WriteString(d.valueOf(k))
+			for _, c := range t[k.line+1 : keySpan(t, k.line)+1] {
+				if c.kind == kindContinuation {
+					b.WriteString("\x00" + strings.TrimSpace(c.text))
+				}
 			}
+			out[sec][k.key] = b.String()
 		}
-		out[l.section][l.key] = b.String()
 	}
 	return out
 }

@@ -174,7 +174,7 @@ func (s *Set) ResolveWith(name string, o ResolveOptions) (*Chain, error) {
 		if slices.Contains(path, src) {
 			return nil, &CycleError{Path: append(path, src)}
 		}
-		next := s.profiles[src]
+		next := s.lookup(src)
 		if next == nil {
 			return nil, &MissingSourceError{Profile: p.Name, Source: src}
 		}

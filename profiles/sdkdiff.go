@@ -103,7 +103,9 @@ func (d *Document) sdkDifferences(file string, config bool) []Difference {
 	}
 	loneCR := false
 	var owner *line // the key line continuation lines belong to
-	for i, l := range d.lines {
+	t := d.lineTable()
+	for i := range t {
+		l := &t[i]
 		if l.eol == "\r" && !loneCR {
 			loneCR = true
 			add(i, "a lone carriage return ends this line", "the line goes on past it (it splits at \\n only)",
@@ -166,7 +168,7 @@ func (d *Document) sdkDifferences(file string, config bool) []Difference {
 		// Sections the CLI reads as one profile: it uses the last, the Go
 		// SDK merges them ([profile default] winning over [default]).
 		seen := map[string][]string{}
-		for _, sec := range d.order {
+		for sec := range d.sectionNames() {
 			if name, ok := configProfileName(sec); ok {
 				seen[name] = append(seen[name], sec)
 			}
@@ -177,8 +179,7 @@ func (d *Document) sdkDifferences(file string, config bool) []Difference {
 			}
 			last := secs[len(secs)-1]
 			for _, sec := range secs[:len(secs)-1] {
-				at := d.sections[sec].headers[0]
-				add(at, fmt.Sprintf("ignored: [%s] at line %d is profile %s", last, d.sections[last].headers[0]+1, name),
+				add(d.headerLine(sec)-1, fmt.Sprintf("ignored: [%s] at line %d is profile %s", last, d.headerLine(last), name),
 					"merged with the other sections of profile "+name, "merge the sections of profile "+name+" into one")
 			}
 		}

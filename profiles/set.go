@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"slices"
@@ -18,11 +19,18 @@ type Value struct {
 
 // Set is the profiles of one config file and one credentials file. It is
 // read-only after Load, so goroutines may share it.
+//
+// It keeps no table of profiles: a config can hold tens of thousands and a
+// command asks for one or two, so a profile is looked up in the documents'
+// section index when asked for (see configSection).
 type Set struct {
 	paths       Paths
 	config      *Document
 	credentials *Document
-	profiles    map[string]*Profile
+	// spelled holds the config sections that the AWS CLI reads as a profile
+	// under another spelling than "profile NAME" ("profile  dev",
+	// `profile "dev"`), by profile, in file order.
+	spelled map[string][]string
 	// ssoSessions are the [sso-session NAME] sections of the config file.
 	ssoSessions map[string]*ssoSession
 }
@@ -41,7 +49,7 @@ type Profile struct {
 // Load reads both files. A missing file counts as empty; reading never
 // creates or touches a file. A malformed line gives *ParseError.
 func Load(p Paths) (*Set, error) {
-	s := &Set{paths: p, profiles: map[string]*Profile{}}
+	s := &Set{paths: p}
 	var err error
 	if s.config, err = readDocument(p.Config); err != nil {
 		return nil, err
@@ -50,7 +58,6 @@ func Load(p Paths) (*Set, error) {
 		return nil, err
 	}
 	s.addConfig()
-	s.addCredentials()
 	return s, nil
 }
 
@@ -59,19 +66,38 @@ func readDocument(path string) (*Document, error) {
 	if path == "" {
 		return ParseDocument(nil)
 	}
-	data, err := os.ReadFile(path)
+	text, err := readText(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return ParseDocument(nil)
 	}
 	if err != nil {
 		return nil, err
 	}
-	d, err := ParseDocument(data)
+	d, err := parseText(text)
 	var perr *ParseError
 	if errors.As(err, &perr) {
 		perr.File = path
 	}
 	return d, err
+}
+
+// readText reads the file at path into a string without a second copy of
+// it (os.ReadFile and a conversion would hold two: for a 10 MB config, time
+// spent taking fresh memory from the system).
+func readText(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var b strings.Builder
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() < maxSize {
+		b.Grow(int(fi.Size()))
+	}
+	if _, err := io.Copy(&b, f); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }
 
 // configProfileName maps a config section to its profile as botocore does:
@@ -84,6 +110,9 @@ func configProfileName(section string) (string, bool) {
 	if section == "default" {
 		return "default", true
 	}
+	if name, ok := plainProfileName(section); ok {
+		return name, true
+	}
 	if !strings.HasPrefix(section, "profile") {
 		return "", false
 	}
@@ -92,6 +121,17 @@ func configProfileName(section string) (string, bool) {
 		return "", false
 	}
 	return words[1], true
+}
+
+// plainProfileName reads "profile NAME" where NAME is one word with nothing
+// that shell rules change (no blank, quote or backslash), as almost every
+// section is: configProfileName without splitting or allocating.
+func plainProfileName(section string) (string, bool) {
+	name, ok := strings.CutPrefix(section, "profile ")
+	if !ok || name == "" || strings.ContainsAny(name, " \t\r\n'\"\\") {
+		return "", false
+	}
+	return name, true
 }
 
 // ssoSessionName maps a config section to the sso-session it defines, by
@@ -113,7 +153,7 @@ func ssoSessionName(section string) (string, bool) {
 // the CLI uses the last one alone.
 func (d *Document) ProfileSections(name string) []string {
 	var out []string
-	for _, sec := range d.order {
+	for sec := range d.sectionNames() {
 		if n, ok := configProfileName(sec); ok && n == name {
 			out = append(out, sec)
 		}
@@ -131,38 +171,60 @@ func (d *Document) ProfileSection(name string) string {
 	return ConfigSection(name)
 }
 
-func (s *Set) profile(name string) *Profile {
-	p := s.profiles[name]
-	if p == nil {
-		p = &Profile{Name: name, set: s}
-		s.profiles[name] = p
-	}
-	return p
-}
-
+// addConfig records the sso-sessions and the profile sections spelled
+// otherwise than "profile NAME"; everything else is looked up when asked.
 func (s *Set) addConfig() {
-	// A later section for the same profile replaces an earlier one as a
-	// whole, as in botocore (whose profile map is filled in file order).
-	for _, sec := range s.config.order {
+	for sec := range s.config.sectionNames() {
 		if name, ok := ssoSessionName(sec); ok {
 			s.addSSOSession(name, s.config, sec)
 			continue
 		}
+		if _, plain := plainProfileName(sec); plain || !strings.HasPrefix(sec, "profile") {
+			continue
+		}
 		if name, ok := configProfileName(sec); ok {
-			p := s.profile(name)
-			p.InConfig, p.configSection = true, sec
+			if s.spelled == nil {
+				s.spelled = map[string][]string{}
+			}
+			s.spelled[name] = append(s.spelled[name], sec)
 		}
 	}
 }
 
-func (s *Set) addCredentials() {
-	// botocore takes each section name of the credentials file, exactly,
-	// as a profile name.
-	for _, sec := range s.credentials.order {
-		if sec != defaultSection {
-			s.profile(sec).InCredentials = true
+// configSection returns the config section of profile name: of those the
+// AWS CLI reads as that profile, the last in the file, as in botocore
+// (whose profile map is filled in file order, a later section replacing an
+// earlier one as a whole).
+func (s *Set) configSection(name string) (string, bool) {
+	candidates := s.spelled[name]
+	if name == "default" {
+		candidates = append(slices.Clip(candidates), "default")
+	}
+	if sec := "profile " + name; !slices.Contains(candidates, sec) {
+		if n, ok := plainProfileName(sec); ok && n == name {
+			candidates = append(slices.Clip(candidates), sec)
 		}
 	}
+	best, line := "", 0
+	for _, sec := range candidates {
+		if l := s.config.headerLine(sec); l > line {
+			best, line = sec, l
+		}
+	}
+	return best, line > 0
+}
+
+// lookup returns the named profile, or nil when neither file defines it.
+func (s *Set) lookup(name string) *Profile {
+	p := &Profile{Name: name, set: s}
+	p.configSection, p.InConfig = s.configSection(name)
+	// botocore takes each section name of the credentials file, exactly,
+	// as a profile name.
+	p.InCredentials = name != defaultSection && s.credentials.HasSection(name)
+	if !p.InConfig && !p.InCredentials {
+		return nil
+	}
+	return p
 }
 
 // Paths returns the files the set was loaded from.
@@ -170,28 +232,35 @@ func (s *Set) Paths() Paths { return s.paths }
 
 // Names lists every profile of both files, sorted.
 func (s *Set) Names() []string {
-	names := make([]string, 0, len(s.profiles))
-	for n := range s.profiles {
-		names = append(names, n)
+	names := []string{}
+	for sec := range s.config.sectionNames() {
+		if name, ok := configProfileName(sec); ok {
+			names = append(names, name)
+		}
 	}
-	sort.Strings(names)
-	return names
+	for sec := range s.credentials.sectionNames() {
+		if sec != defaultSection {
+			names = append(names, sec)
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 // Has reports whether a profile is defined in either file.
-func (s *Set) Has(name string) bool { return s.profiles[name] != nil }
+func (s *Set) Has(name string) bool { return s.lookup(name) != nil }
 
 // Profile returns the named profile, or *UnknownProfileError with the
 // closest names.
 func (s *Set) Profile(name string) (*Profile, error) {
-	if p := s.profiles[name]; p != nil {
+	if p := s.lookup(name); p != nil {
 		return p, nil
 	}
 	e := &UnknownProfileError{Name: name, Suggestions: suggest(name, s.Names())}
-	for _, sec := range s.config.order {
+	for sec := range s.config.sectionNames() {
 		goSec, _ := goHeader("[" + sec + "]")
 		if n, ok := goConfigProfile(goSec); ok && n == name {
-			e.Unread, e.UnreadFile, e.UnreadLine = sec, s.paths.Config, s.config.sections[sec].headers[0]+1
+			e.Unread, e.UnreadFile, e.UnreadLine = sec, s.paths.Config, s.config.headerLine(sec)
 		}
 	}
 	return nil, e

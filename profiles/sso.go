@@ -319,7 +319,7 @@ func (e *NotSSOError) Error() string {
 func (s *Set) SSORoleProfiles(session string) map[[2]string]string {
 	out := map[[2]string]string{}
 	for _, name := range s.Names() {
-		p := s.profiles[name]
+		p := s.lookup(name)
 		v, _ := p.Get("sso_session")
 		if v.Text != session {
 			continue
