@@ -30,7 +30,16 @@ type checkResult struct {
 	Check   string   `json:"check"`
 	Status  string   `json:"status"` // ok, warn, fail
 	Message string   `json:"message"`
-	Hints   []string `json:"hints,omitempty"`
+	Hints   []string `json:"hints"` // [] when there is nothing to do
+}
+
+// MarshalJSON writes hints as [] rather than null when there are none.
+func (c checkResult) MarshalJSON() ([]byte, error) {
+	type plain checkResult
+	if c.Hints == nil {
+		c.Hints = []string{}
+	}
+	return json.Marshal(plain(c))
 }
 
 type profileReport struct {
@@ -40,8 +49,8 @@ type profileReport struct {
 
 type doctorReport struct {
 	Backend  string          `json:"backend"`
-	Keyring  []checkResult   `json:"keyring,omitempty"` // doctor_filekeyring.go
-	Files    []checkResult   `json:"files"`             // lines the AWS CLI and the Go SDK read differently
+	Keyring  []checkResult   `json:"keyring"` // doctor_filekeyring.go; [] but for the file keyring
+	Files    []checkResult   `json:"files"`   // lines the AWS CLI and the Go SDK read differently
 	Profiles []profileReport `json:"profiles"`
 	// KeysWithoutProfile are stored keys whose profile is not in the config (orphans.go).
 	KeysWithoutProfile []keyWithoutProfile `json:"keys_without_profile"`
@@ -137,6 +146,9 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 	r.CallerIdentity, r.AccessKeys = opts.identity, opts.accessKeys
 	report := doctorReport{Backend: store.Backend(), Profiles: []profileReport{}, KeysWithoutProfile: orphans}
 	addFileKeyringChecks(&report, store, f.Now())
+	if report.Keyring == nil {
+		report.Keyring = []checkResult{}
+	}
 	if orphansErr != nil {
 		e := explain(orphansErr)
 		report.Keyring = append(report.Keyring, checkResult{Check: "stored keys", Status: "fail", Message: e.message, Hints: e.hints})

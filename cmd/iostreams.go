@@ -25,6 +25,18 @@ type ioStreams struct {
 	// to stdout, so they work under credential_process where stdout belongs to
 	// the caller. It fails on a machine with no terminal.
 	openTTY func() (io.ReadWriteCloser, error)
+	// outWidth is Out's width in columns when it is a terminal, else 0
+	// (nil means 0): output for a terminal fits it, other output is never
+	// cut or wrapped.
+	outWidth func() int
+}
+
+// width is Out's terminal width, 0 when Out is no terminal.
+func (s *ioStreams) width() int {
+	if s.outWidth == nil {
+		return 0
+	}
+	return s.outWidth()
 }
 
 func systemStreams() *ioStreams {
@@ -43,6 +55,12 @@ func systemStreams() *ioStreams {
 		},
 		openTTY: func() (io.ReadWriteCloser, error) {
 			return os.OpenFile("/dev/tty", os.O_RDWR, 0)
+		},
+		outWidth: func() int {
+			if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && term.IsTerminal(int(os.Stdout.Fd())) {
+				return w
+			}
+			return 0
 		},
 	}
 }

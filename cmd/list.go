@@ -25,7 +25,8 @@ type listedProfile struct {
 	Key            string          `json:"key,omitempty"` // masked
 	KeyCreated     *time.Time      `json:"key_created,omitempty"`
 	KeyCreatedFrom string          `json:"key_created_from,omitempty"` // "iam" or "added"
-	KeyAgeDays     *int            `json:"key_age_days,omitempty"`
+	KeyAgeDays     *int            `json:"key_age_days,omitempty"`     // whole days; key_age_seconds is exact
+	KeyAgeSeconds  *int64          `json:"key_age_seconds,omitempty"`
 	Source         string          `json:"source_profile,omitempty"`
 	Role           string          `json:"role_arn,omitempty"`
 	Sessions       []listedSession `json:"sessions"`
@@ -33,12 +34,7 @@ type listedProfile struct {
 	SSO            *ssoTokenState  `json:"sso,omitempty"` // an IAM Identity Center source: its token's state
 	InConfig       bool            `json:"in_config"`
 	// Hints say what to do about a key stored for a profile not in the config.
-	Hints []string `json:"hints,omitempty"`
-}
-
-type listedSession struct {
-	Expiration  time.Time `json:"expiration"`
-	SecondsLeft int64     `json:"seconds_left"`
+	Hints []string `json:"hints"` // [] but for such a key
 }
 
 func newListCmd(f *factory, runF func(context.Context, *listOptions) error) *cobra.Command {
@@ -101,7 +97,7 @@ func runList(_ context.Context, opts *listOptions) error {
 	var reminders []string
 	orphans := keysWithoutProfile(set, stored)
 	for _, name := range sortedKeys(names) {
-		row := listedProfile{Profile: name, InConfig: set.Has(name), Sessions: []listedSession{}}
+		row := listedProfile{Profile: name, InConfig: set.Has(name), Hints: []string{}}
 		if p, err := set.Profile(name); err == nil {
 			if v, ok := p.Get("source_profile"); ok {
 				row.Source = v.Text
@@ -116,7 +112,7 @@ func runList(_ context.Context, opts *listOptions) error {
 		}
 		if key, ok := storedKeys[name]; ok {
 			row.Key = sts.MaskKeyID(key.AccessKeyID)
-			created := key.CreatedAt
+			created := key.CreatedAt.UTC()
 			row.KeyCreated = &created
 			row.KeyCreatedFrom = "added"
 			if key.CreatedFromIAM {
@@ -124,17 +120,15 @@ func runList(_ context.Context, opts *listOptions) error {
 			}
 			days := int(now.Sub(created).Hours() / 24)
 			row.KeyAgeDays = &days
+			secs := int64(now.Sub(created) / time.Second)
+			row.KeyAgeSeconds = &secs
 			chain, _ := set.Resolve(name) // a broken chain still lists; rotate_after then comes from the environment
 			age, due := rotationDue(f, key, chain)
 			if row.RotateDue = due; due {
 				reminders = append(reminders, reminderLine(key, age))
 			}
 		}
-		for _, s := range sessions {
-			if s.Profile == name && s.Expiration.After(now) {
-				row.Sessions = append(row.Sessions, listedSession{Expiration: s.Expiration.UTC(), SecondsLeft: int64(s.Expiration.Sub(now).Seconds())})
-			}
-		}
+		row.Sessions = cachedSessions(sessions, set, now, func(p string) bool { return p == name })
 		for _, o := range orphans {
 			if o.Profile == name {
 				row.Hints = o.Hints
@@ -190,11 +184,12 @@ func describeSessions(ss []listedSession) string {
 	if len(ss) == 0 {
 		return "-"
 	}
+	regions := regionsDiffer(ss)
 	parts := make([]string, 0, len(ss))
 	for _, s := range ss {
-		parts = append(parts, humanLeft(time.Duration(s.SecondsLeft)*time.Second)+" left")
+		parts = append(parts, s.label(regions)+": "+humanLeft(time.Duration(s.SecondsLeft)*time.Second)+" left")
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, "; ")
 }
 
 // rotateAfterDefault is AWSKEEP_ROTATE_AFTER, or 90 days.

@@ -15,7 +15,7 @@ type profileListOptions struct {
 
 // profileSummary is one row of `profile list`; its JSON form is stable.
 type profileSummary struct {
-	Name          string `json:"name"`
+	Profile       string `json:"profile"` // "name" before 0.x: one name for a profile in every JSON output
 	Region        string `json:"region,omitempty"`
 	SourceProfile string `json:"source_profile,omitempty"`
 	RoleARN       string `json:"role_arn,omitempty"`
@@ -55,7 +55,7 @@ func runProfileList(_ context.Context, opts *profileListOptions) error {
 		}
 		get := func(k string) string { v, _ := p.Get(k); return v.Text }
 		rows = append(rows, profileSummary{
-			Name:          name,
+			Profile:       name,
 			Region:        get("region"),
 			SourceProfile: get("source_profile"),
 			RoleARN:       get("role_arn"),
@@ -79,9 +79,9 @@ func runProfileList(_ context.Context, opts *profileListOptions) error {
 	for _, r := range rows {
 		plain := ""
 		if r.PlainTextKey {
-			plain = "yes (awskeep profile import " + r.Name + ")"
+			plain = "yes (awskeep profile import " + r.Profile + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, dash(r.Region), dash(r.SourceProfile), dash(r.RoleARN), dash(r.MFASerial), dash(plain))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Profile, dash(r.Region), dash(r.SourceProfile), dash(r.RoleARN), dash(r.MFASerial), dash(plain))
 	}
 	return tw.Flush()
 }

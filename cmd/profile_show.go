@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode/utf8"
 
 	"github.com/awskeep/awskeep/profiles"
 	"github.com/awskeep/awskeep/sts"
@@ -52,7 +55,9 @@ func newProfileShowCmd(f *factory, runF func(context.Context, *profileShowOption
 		Short: "Show how a profile resolves, hop by hop, and where each value came from",
 		Long: `Show the chain a profile resolves into: its source first (the profile whose credentials
 the chain starts from, what they are and why the chain ends there), then each role
-assumed on the way, with every setting and the file and line it came from.`,
+assumed on the way, with every setting and the file and line it came from, and the
+sessions cached for the chain's profiles, each with what it is (session token or role,
+with MFA or not, its lifetime) and its time left.`,
 		Example:           "  awskeep profile show prod-admin\n  awskeep profile show prod-admin --json",
 		Args:              maxArgs(1, "one profile name"),
 		ValidArgsFunction: completeProfiles(f),
@@ -104,11 +109,15 @@ func runProfileShow(_ context.Context, opts *profileShowOptions) error {
 		}
 		hops = append(hops, h)
 	}
+	sessions := []listedSession{}
+	if keyring {
+		sessions = chainSessions(opts.f, set, chain)
+	}
 	out := io.Writer(opts.f.IO.Out)
 	if opts.JSON {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"profile": opts.Name, "source": source, "hops": hops})
+		return enc.Encode(map[string]any{"profile": opts.Name, "source": source, "hops": hops, "sessions": sessions})
 	}
 	out = printableWriter{out} // names and values from the files, for a person
 	fmt.Fprintf(out, "%s resolves in %d hop%s:\n", opts.Name, len(hops), plural(len(hops)))
@@ -117,15 +126,7 @@ func runProfileShow(_ context.Context, opts *profileShowOptions) error {
 		if i == 0 {
 			fmt.Fprintf(out, "     why: %s\n", source.Why)
 		}
-		keys := make([]string, 0, len(h.Values))
-		for k := range h.Values {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			v := h.Values[k]
-			fmt.Fprintf(out, "     %-18s = %-40s %s:%d\n", k, v.Value, v.File, v.Line)
-		}
+		printShownValues(out, h.Values, opts.f.IO.width())
 		if s := h.SSO; s != nil {
 			fmt.Fprintf(out, "     IAM Identity Center: account %s, role %s, portal %s (%s)\n", s.AccountID, s.RoleName, s.StartURL, s.Region)
 			switch {
@@ -139,6 +140,7 @@ func runProfileShow(_ context.Context, opts *profileShowOptions) error {
 			}
 		}
 	}
+	printChainSessions(out, sessions, opts.f.Now())
 	for _, w := range chain.Target().Warnings() {
 		fmt.Fprintf(opts.f.IO.ErrOut, "warning: %s\n", printable(w.Msg))
 	}
@@ -243,4 +245,79 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// valueIndent starts the lines of a hop's settings.
+const valueIndent = "     "
+
+// printShownValues prints a hop's settings as "key = value  file:line" in
+// columns as wide as their longest entry. On a terminal (width > 0), a value
+// too long for its column keeps its line and its file:line goes on the next
+// one, under the others; elsewhere nothing is cut or wrapped.
+func printShownValues(w io.Writer, values map[string]shownValue, width int) {
+	keys := make([]string, 0, len(values))
+	kw, vw, ow := 0, 0, 0
+	origin := func(v shownValue) string { return fmt.Sprintf("%s:%d", v.File, v.Line) }
+	for k, v := range values {
+		keys = append(keys, k)
+		kw = max(kw, utf8.RuneCountInString(k))
+		vw = max(vw, utf8.RuneCountInString(v.Value))
+		ow = max(ow, utf8.RuneCountInString(origin(v)))
+	}
+	sort.Strings(keys)
+	if width > 0 {
+		// What is left for values once the key and origin columns fit, but
+		// never so narrow that short values wrap too.
+		vw = min(vw, max(width-len(valueIndent)-kw-len(" = ")-1-ow, 24))
+	}
+	for _, k := range keys {
+		v := values[k]
+		if utf8.RuneCountInString(v.Value) <= vw {
+			fmt.Fprintf(w, "%s%-*s = %-*s %s\n", valueIndent, kw, k, vw, v.Value, origin(v))
+			continue
+		}
+		fmt.Fprintf(w, "%s%-*s = %s\n", valueIndent, kw, k, v.Value)
+		fmt.Fprintf(w, "%s%s\n", strings.Repeat(" ", len(valueIndent)+kw+len(" = ")+vw+1), origin(v))
+	}
+}
+
+// chainSessions are the cached sessions issued for the profiles of chain,
+// from item names alone (no passphrase).
+func chainSessions(f *factory, set *profiles.Set, chain *profiles.Chain) []listedSession {
+	store, err := f.Vault()
+	if err != nil {
+		return []listedSession{}
+	}
+	infos, err := store.Sessions()
+	if err != nil {
+		f.Log.Debug("profile show without cached sessions", "err", err)
+		return []listedSession{}
+	}
+	inChain := map[string]bool{}
+	for _, h := range chain.Hops {
+		inChain[h.Profile] = true
+	}
+	return cachedSessions(infos, set, f.Now(), func(p string) bool { return inChain[p] })
+}
+
+// printChainSessions lists the cached sessions of a chain, each told apart
+// by what it is: the time left, until when, the profile it was issued for,
+// its kind (a role session's role), MFA and lifetime.
+func printChainSessions(w io.Writer, sessions []listedSession, now time.Time) {
+	if len(sessions) == 0 {
+		fmt.Fprintln(w, "cached sessions: none")
+		return
+	}
+	fmt.Fprintf(w, "cached sessions (%d):\n", len(sessions))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	regions := regionsDiffer(sessions)
+	for _, s := range sessions {
+		what := s.label(regions)
+		if s.RoleARN != "" {
+			what = strings.Replace(what, sts.SessionRole, sts.SessionRole+" "+s.RoleARN, 1)
+		}
+		fmt.Fprintf(tw, "%s%s left\tuntil %s\t%s\t%s\n", valueIndent, humanLeft(s.Expiration.Sub(now)),
+			s.Expiration.Local().Format("2006-01-02 15:04"), s.Profile, what)
+	}
+	tw.Flush()
 }

@@ -96,7 +96,7 @@ func TestProfileListJSON(t *testing.T) {
 	}
 	names := map[string]profileSummary{}
 	for _, r := range rows {
-		names[r.Name] = r
+		names[r.Profile] = r
 	}
 	if len(rows) != 4 || !names["legacy"].PlainTextKey || names["prod"].RoleARN != "arn:aws:iam::222222222222:role/deploy" {
 		t.Errorf("rows = %+v", rows)

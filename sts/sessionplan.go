@@ -91,7 +91,7 @@ func (e *engine) plan(chain *profiles.Chain, opts Options) (*step, error) {
 			return nil, err
 		}
 		serial, owner := mfaSerialFor(hops, len(hops)-1)
-		return sessionTokenStep(key, keyID, target, d, serial, owner), nil
+		return sessionTokenStep(key, keyID, e.config.region(), target, d, serial, owner), nil
 	}
 
 	durations := make([]time.Duration, len(roles))
@@ -125,10 +125,11 @@ func (e *engine) plan(chain *profiles.Chain, opts Options) (*step, error) {
 	// roles are capped at an hour by AWS; longer ones come straight from the
 	// key, with the code.
 	if serial != "" && !opts.NoSession && durations[0] <= roleChainingCap {
-		base = sessionTokenStep(key, keyID, source, DefaultSessionTokenDuration, serial, owner)
+		base = sessionTokenStep(key, keyID, e.config.region(), source, DefaultSessionTokenDuration, serial, owner)
 		sendMFA = false
 	}
 	var s *step
+	mfa := false
 	for n, i := range roles {
 		h := hops[i]
 		s = &step{
@@ -155,17 +156,21 @@ func (e *engine) plan(chain *profiles.Chain, opts Options) (*step, error) {
 				s.mfaSerial, s.mfaHop = serial, owner
 			}
 		}
-		s.id = cacheID(parentID, "AssumeRole", s.roleARN, s.externalID, nameID,
-			strconv.FormatInt(int64(s.duration/time.Second), 10), idSerial)
+		// The code counts for every role built on a session that had one.
+		mfa = mfa || idSerial != ""
+		s.id = describedID(SessionKind{Kind: SessionRole, MFA: mfa, Duration: s.duration, Region: e.config.region()},
+			cacheID(parentID, "AssumeRole", s.roleARN, s.externalID, nameID,
+				strconv.FormatInt(int64(s.duration/time.Second), 10), idSerial))
 		base, parentID = s, s.id
 	}
 	return s, nil
 }
 
-func sessionTokenStep(key *step, keyID string, hop profiles.Hop, d time.Duration, serial string, owner profiles.Hop) *step {
+func sessionTokenStep(key *step, keyID, region string, hop profiles.Hop, d time.Duration, serial string, owner profiles.Hop) *step {
 	return &step{
-		kind:      stepSessionToken,
-		id:        cacheID(keyID, "GetSessionToken", serial, strconv.FormatInt(int64(d/time.Second), 10)),
+		kind: stepSessionToken,
+		id: describedID(SessionKind{Kind: SessionToken, MFA: serial != "", Duration: d, Region: region},
+			cacheID(keyID, "GetSessionToken", serial, strconv.FormatInt(int64(d/time.Second), 10))),
 		hop:       hop,
 		duration:  d,
 		mfaSerial: serial,

@@ -77,3 +77,44 @@ func TestCacheIDCoversEverythingThatChangesTheResult(t *testing.T) {
 		t.Error("profile name or secret changed the cache id")
 	}
 }
+
+// A cache id says what its session is (kind, MFA, duration, region), so
+// list can tell the sessions of one key apart without reading them.
+func TestCacheIDDescribesTheSession(t *testing.T) {
+	const dev = "arn:aws:iam::1:mfa/a"
+	key := vault.Key{AccessKeyID: "AKIAFAKEFAKEFAKEWXYZ", SecretAccessKey: "s"}
+	cfg := ClientConfig{Region: "eu-west-1", STSEndpoint: "http://sts"}
+	role := profiles.Hop{Profile: "admin", RoleARN: "arn:aws:iam::1:role/admin"}
+	plan := func(chain *profiles.Chain, opts Options) *step {
+		t.Helper()
+		s, err := (&Provider{Key: key, Config: cfg}).plan(chain, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	withMFA := plan(chainOf(profiles.Hop{Profile: "base", MFASerial: dev}, role), Options{})
+	direct := plan(chainOf(profiles.Hop{Profile: "base", MFASerial: dev}, role), Options{NoSession: true, Duration: 2 * time.Hour})
+	tests := []struct {
+		what string
+		id   string
+		want SessionKind
+	}{
+		{"role on an MFA session", withMFA.id, SessionKind{Kind: SessionRole, MFA: true, Duration: time.Hour, Region: "eu-west-1"}},
+		{"the MFA session under it", withMFA.base.id, SessionKind{Kind: SessionToken, MFA: true, Duration: 12 * time.Hour, Region: "eu-west-1"}},
+		{"role straight from the key with the code", direct.id, SessionKind{Kind: SessionRole, MFA: true, Duration: 2 * time.Hour, Region: "eu-west-1"}},
+		{"plain session token", plan(chainOf(profiles.Hop{Profile: "base"}), Options{Duration: 30 * time.Minute}).id,
+			SessionKind{Kind: SessionToken, Duration: 30 * time.Minute, Region: "eu-west-1"}},
+		{"role without MFA", plan(chainOf(profiles.Hop{Profile: "base"}, role), Options{}).id,
+			SessionKind{Kind: SessionRole, Duration: time.Hour, Region: "eu-west-1"}},
+	}
+	for _, tt := range tests {
+		got, ok := DescribeSessionID(tt.id)
+		if !ok || got != tt.want {
+			t.Errorf("%s: DescribeSessionID(%q) = %+v, %v; want %+v", tt.what, tt.id, got, ok, tt.want)
+		}
+	}
+	if _, ok := DescribeSessionID("0123456789abcdef0123456789abcdef"); ok {
+		t.Error("an id cached before ids described their session was described")
+	}
+}

@@ -72,7 +72,8 @@ func (s *webIdentitySource) Retrieve(ctx context.Context) (SourceCredentials, er
 	if s.env.Now != nil {
 		now = s.env.Now
 	}
-	e := sourceCacheEntry{id: cacheID("web-identity", role, file, session, s.env.Config.region(), s.env.Config.STSEndpoint),
+	e := sourceCacheEntry{id: describedID(SessionKind{Kind: SessionWebIdentity, Region: s.env.Config.region()},
+		cacheID("web-identity", role, file, session, s.env.Config.region(), s.env.Config.STSEndpoint)),
 		profile: s.hop.Profile, sourceID: "web-identity", asking: "asking AWS STS for a web identity session for " + s.hop.Profile, waiting: s.env.Waiting}
 	var cache SessionCache
 	if s.env.Store != nil {

@@ -84,7 +84,8 @@ func (s *SSOSession) getRoleCredentials(ctx context.Context, tok SSOToken, accou
 
 // roleCacheID is the cache id of an account role's credentials.
 func (s *SSOSession) roleCacheID(accountID, roleName string) string {
-	return cacheID("sso-role", s.SSO.CacheKey(), s.SSO.StartURL, accountID, roleName, s.Client.portalEndpoint())
+	return describedID(SessionKind{Kind: SessionSSORole, Region: s.SSO.Region},
+		cacheID("sso-role", s.SSO.CacheKey(), s.SSO.StartURL, accountID, roleName, s.Client.portalEndpoint()))
 }
 
 // CachedRoleCredentials is RoleCredentials through the session cache:
