@@ -15,7 +15,7 @@ type profileListOptions struct {
 
 // profileSummary is one row of `profile list`; its JSON form is stable.
 type profileSummary struct {
-	Profile       string `json:"profile"` // "name" before 0.x: one name for a profile in every JSON output
+	Profile       string `json:"profile"` // was "name"; a profile is "profile" in every JSON output
 	Region        string `json:"region,omitempty"`
 	SourceProfile string `json:"source_profile,omitempty"`
 	RoleARN       string `json:"role_arn,omitempty"`
