@@ -121,12 +121,13 @@ func runProfileShow(_ context.Context, opts *profileShowOptions) error {
 	}
 	out = printableWriter{out} // names and values from the files, for a person
 	fmt.Fprintf(out, "%s resolves in %d hop%s:\n", opts.Name, len(hops), plural(len(hops)))
+	columns := columnsFor(hops, opts.f.IO.width())
 	for i, h := range hops {
 		fmt.Fprintf(out, "%d. %s (%s)\n", i+1, h.Profile, h.Role)
 		if i == 0 {
 			fmt.Fprintf(out, "     why: %s\n", source.Why)
 		}
-		printShownValues(out, h.Values, opts.f.IO.width())
+		printShownValues(out, h.Values, columns)
 		if s := h.SSO; s != nil {
 			fmt.Fprintf(out, "     IAM Identity Center: account %s, role %s, portal %s (%s)\n", s.AccountID, s.RoleName, s.StartURL, s.Region)
 			switch {
@@ -250,34 +251,48 @@ func plural(n int) string {
 // valueIndent starts the lines of a hop's settings.
 const valueIndent = "     "
 
+// valueColumns are the widths of the settings' columns, shared by every hop
+// so that they line up down the whole output.
+type valueColumns struct{ key, value, origin int }
+
+func originOf(v shownValue) string { return fmt.Sprintf("%s:%d", v.File, v.Line) }
+
+// columnsFor sizes the columns for hops' settings: as wide as their longest
+// entry; on a terminal (width > 0) the value column gives way so that the
+// key and file:line columns fit, but never so far that short values wrap.
+func columnsFor(hops []shownHop, width int) valueColumns {
+	var c valueColumns
+	for _, h := range hops {
+		for k, v := range h.Values {
+			c.key = max(c.key, utf8.RuneCountInString(k))
+			c.value = max(c.value, utf8.RuneCountInString(v.Value))
+			c.origin = max(c.origin, utf8.RuneCountInString(originOf(v)))
+		}
+	}
+	if width > 0 {
+		c.value = min(c.value, max(width-len(valueIndent)-c.key-len(" = ")-1-c.origin, 24))
+	}
+	return c
+}
+
 // printShownValues prints a hop's settings as "key = value  file:line" in
-// columns as wide as their longest entry. On a terminal (width > 0), a value
-// too long for its column keeps its line and its file:line goes on the next
-// one, under the others; elsewhere nothing is cut or wrapped.
-func printShownValues(w io.Writer, values map[string]shownValue, width int) {
+// columns c. A value too long for its column keeps its line and its
+// file:line goes on the next one, under the others; columns are only that
+// narrow on a terminal, so elsewhere nothing is cut or wrapped.
+func printShownValues(w io.Writer, values map[string]shownValue, c valueColumns) {
 	keys := make([]string, 0, len(values))
-	kw, vw, ow := 0, 0, 0
-	origin := func(v shownValue) string { return fmt.Sprintf("%s:%d", v.File, v.Line) }
-	for k, v := range values {
+	for k := range values {
 		keys = append(keys, k)
-		kw = max(kw, utf8.RuneCountInString(k))
-		vw = max(vw, utf8.RuneCountInString(v.Value))
-		ow = max(ow, utf8.RuneCountInString(origin(v)))
 	}
 	sort.Strings(keys)
-	if width > 0 {
-		// What is left for values once the key and origin columns fit, but
-		// never so narrow that short values wrap too.
-		vw = min(vw, max(width-len(valueIndent)-kw-len(" = ")-1-ow, 24))
-	}
 	for _, k := range keys {
 		v := values[k]
-		if utf8.RuneCountInString(v.Value) <= vw {
-			fmt.Fprintf(w, "%s%-*s = %-*s %s\n", valueIndent, kw, k, vw, v.Value, origin(v))
+		if utf8.RuneCountInString(v.Value) <= c.value {
+			fmt.Fprintf(w, "%s%-*s = %-*s %s\n", valueIndent, c.key, k, c.value, v.Value, originOf(v))
 			continue
 		}
-		fmt.Fprintf(w, "%s%-*s = %s\n", valueIndent, kw, k, v.Value)
-		fmt.Fprintf(w, "%s%s\n", strings.Repeat(" ", len(valueIndent)+kw+len(" = ")+vw+1), origin(v))
+		fmt.Fprintf(w, "%s%-*s = %s\n", valueIndent, c.key, k, v.Value)
+		fmt.Fprintf(w, "%s%s\n", strings.Repeat(" ", len(valueIndent)+c.key+len(" = ")+c.value+1), originOf(v))
 	}
 }
 
