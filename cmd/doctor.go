@@ -150,7 +150,7 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 		report.Keyring = []checkResult{}
 	}
 	if orphansErr != nil {
-		e := explain(orphansErr)
+		e := explainFor(orphansErr, f.hints())
 		report.Keyring = append(report.Keyring, checkResult{Check: "stored keys", Status: "fail", Message: e.message, Hints: e.hints})
 		report.Problems++
 	}
@@ -238,7 +238,7 @@ func (d *doctorRun) check(ctx context.Context, name string, out chan<- profileCh
 	}
 	chain, err := r.Resolve(set, name)
 	if err != nil {
-		e := explain(err)
+		e := explainFor(err, f.hints().forProfile(name))
 		add("config", "fail", e.message, e.hints...)
 		finish()
 		return
@@ -264,7 +264,7 @@ func (d *doctorRun) check(ctx context.Context, name string, out chan<- profileCh
 	case errors.As(err, &noKey):
 		add("stored key", "fail", fmt.Sprintf("no key stored for %s in the %s keyring", noKey.Owner, store.Backend()), "Store one: awskeep add "+noKey.Owner)
 	case err != nil:
-		e := explain(err)
+		e := explainFor(err, f.hints().forProfile(name))
 		add("stored key", "fail", e.message, e.hints...)
 	}
 	if err != nil || info.Key == nil {
@@ -302,7 +302,7 @@ func (d *doctorRun) check(ctx context.Context, name string, out chan<- profileCh
 				c.Profile = name
 				err = &c
 			}
-			e := explain(err)
+			e := explainFor(err, f.hints().forProfile(info.Owner))
 			pc.rejected = e.code == exitRejected
 			add("AWS accepts the key", "fail", e.message, e.hints...)
 			finish()

@@ -43,9 +43,14 @@ type explanation struct {
 }
 
 // renderError prints err as "awskeep: <message>" with hints and returns the
-// exit code. Every typed error from profiles, vault and sts is explained here,
-// in one place.
-func renderError(w io.Writer, err error) int {
+// exit code, for a command it does not know (its hints name no flag of their
+// own); renderErrorFor knows which command prints.
+func renderError(w io.Writer, err error) int { return renderErrorFor(w, hintContext{}, err) }
+
+// renderErrorFor prints err as "awskeep: <message>" with hints that apply
+// to the command of hc and returns the exit code. Every typed error from
+// profiles, vault and sts is explained here, in one place.
+func renderErrorFor(w io.Writer, hc hintContext, err error) int {
 	if err == nil {
 		return exitOK
 	}
@@ -53,7 +58,7 @@ func renderError(w io.Writer, err error) int {
 	if errors.As(err, &ec) {
 		return ec.code
 	}
-	e := explain(err)
+	e := explainFor(err, hc)
 	// Messages carry profile names, values and other tools' words: no
 	// control byte of theirs reaches the terminal (printable.go).
 	fmt.Fprintf(w, "awskeep: %s\n", printable(e.message))
@@ -63,7 +68,12 @@ func renderError(w io.Writer, err error) int {
 	return e.code
 }
 
-func explain(err error) explanation {
+// explain is explainFor an unknown command.
+func explain(err error) explanation { return explainFor(err, hintContext{}) }
+
+// explainFor says what went wrong and what to do next, with hints that
+// apply to the command of hc.
+func explainFor(err error, hc hintContext) explanation {
 	var ue *usageError
 	if errors.As(err, &ue) {
 		return explanation{message: ue.msg, hints: []string{fmt.Sprintf("Run '%s --help' for usage.", ue.cmdPath)}, code: exitUsage}
@@ -81,7 +91,7 @@ func explain(err error) explanation {
 		return explanation{message: msg, hints: []string{"Run 'awskeep --help' for the list of commands."}, code: exitUsage}
 	}
 	for _, explainer := range explainers() {
-		if e, ok := explainer(err); ok {
+		if e, ok := explainer(err, hc); ok {
 			return e
 		}
 	}
@@ -91,9 +101,9 @@ func explain(err error) explanation {
 // explainers turn typed errors into explanations, each package's errors in
 // a file of their own, tried in this order: a stopped rotation first, since
 // it wraps AWS errors and must also say where the rotation stands.
-// (A function, not a variable: the explainers call explain themselves.)
-func explainers() []func(error) (explanation, bool) {
-	return []func(error) (explanation, bool){
+// (A function, not a variable: the explainers call explainFor themselves.)
+func explainers() []func(error, hintContext) (explanation, bool) {
+	return []func(error, hintContext) (explanation, bool){
 		explainCommandStartError,
 		explainRotateError,
 		explainSSOError,

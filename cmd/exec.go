@@ -182,7 +182,7 @@ func explainIfKeyRejected(ctx context.Context, opts *execOptions, creds *sts.Res
 	}
 	r.CallerIdentity = opts.verify
 	if err := r.VerifySource(ctx, creds); err != nil {
-		renderError(opts.f.IO.ErrOut, err)
+		renderErrorFor(opts.f.IO.ErrOut, opts.f.hints().forProfile(opts.Profile), err)
 	}
 }
 

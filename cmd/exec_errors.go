@@ -27,7 +27,7 @@ func (e *commandStartError) notFound() bool {
 	return errors.Is(e.err, exec.ErrNotFound) || errors.Is(e.err, fs.ErrNotExist)
 }
 
-func explainCommandStartError(err error) (explanation, bool) {
+func explainCommandStartError(err error, hc hintContext) (explanation, bool) {
 	var se *commandStartError
 	if !errors.As(err, &se) {
 		return explanation{}, false

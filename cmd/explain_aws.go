@@ -9,10 +9,10 @@ import (
 	"github.com/awskeep/awskeep/sts"
 )
 
-func explainAWSError(err error) (explanation, bool) {
+func explainAWSError(err error, hc hintContext) (explanation, bool) {
 	var notStored *keyNotStoredError
 	var used *sts.CredentialsError
-	profile := ""
+	profile := hc.profile
 	if errors.As(err, &notStored) {
 		profile = notStored.profile
 	}
@@ -27,7 +27,7 @@ func explainAWSError(err error) (explanation, bool) {
 	var expired *sts.ExpiredTokenError
 	switch {
 	case errors.As(err, &rejected):
-		return explainRejectedKey(rejected, profile, notStored, used), true
+		return explainRejectedKey(rejected, profile, notStored, used, hc), true
 	case errors.As(err, &denied):
 		e := explanation{message: fmt.Sprintf("AWS denied %s: %s", denied.Operation, denied.Message), code: exitFailure}
 		if denied.MFASent {
@@ -47,18 +47,22 @@ func explainAWSError(err error) (explanation, bool) {
 	case errors.As(err, &throttled):
 		return explanation{message: "AWS is throttling requests and retries did not get through: " + throttled.Error(), hints: []string{"Wait a minute and try again."}, code: exitFailure}, true
 	case errors.As(err, &unreachable):
-		return explanation{
+		e := explanation{
 			message: fmt.Sprintf("cannot reach AWS at %s: %v", unreachable.Endpoint, unreachable.Err),
-			hints:   []string{"Check the network, a proxy (HTTPS_PROXY), or AWS_ENDPOINT_URL / endpoint_url if you set one. 'awskeep add --no-verify' stores a key without checking it."},
+			hints:   []string{"Check the network, a proxy (HTTPS_PROXY), or AWS_ENDPOINT_URL / endpoint_url if you set one."},
 			code:    exitFailure,
-		}, true
+		}
+		if notStored != nil && hc.has("no-verify") {
+			e.hints = append(e.hints, "Nothing was stored; run it again with --no-verify to store the key without checking it.")
+		}
+		return e, true
 	case errors.As(err, &expired):
-		return explanation{message: "the session token has expired: " + expired.Error(), hints: []string{"Run the command again with --refresh for a new session."}, code: exitFailure}, true
+		return explanation{message: "the session token has expired: " + expired.Error(), hints: []string{hc.freshSession(profile)}, code: exitFailure}, true
 	}
 	return explanation{}, false
 }
 
-func explainRejectedKey(r *sts.RejectedKeyError, owner string, notStored *keyNotStoredError, used *sts.CredentialsError) explanation {
+func explainRejectedKey(r *sts.RejectedKeyError, owner string, notStored *keyNotStoredError, used *sts.CredentialsError, hc hintContext) explanation {
 	masked := sts.MaskKeyID(r.KeyID)
 	whose := "the key " + masked
 	if owner != "" {
@@ -78,33 +82,44 @@ func explainRejectedKey(r *sts.RejectedKeyError, owner string, notStored *keyNot
 	}
 	if r.WithSessionToken {
 		e.message = fmt.Sprintf("AWS rejected a cached session made from %s (%s)", whose, r.Code)
-		e.hints = append(e.hints, "Run the command again with --refresh, or drop cached sessions with 'awskeep clear'.")
+		e.hints = append(e.hints, hc.freshSession(owner))
 		return e
 	}
-	if r.WrongSecret() {
+	add, remove := "'awskeep add'", "'awskeep remove'"
+	if owner != "" {
+		add, remove = "'awskeep add "+argQuote(owner)+"'", "'awskeep remove "+argQuote(owner)+"'"
+	}
+	if notStored != nil {
+		add = "awskeep add" // the command that just ran; say how to run it again
+		if owner != "" {
+			add += " " + argQuote(owner)
+		}
+		add = "'" + add + "'"
+	}
+	switch {
+	case r.WrongSecret():
 		e.message = fmt.Sprintf("AWS rejected %s: the stored secret access key does not belong to this key id (%s)", whose, r.Code)
-		e.hints = append(e.hints, "Store the key again with its matching secret: awskeep add "+orPlaceholder(owner))
-	} else {
+		if notStored != nil {
+			e.message = fmt.Sprintf("AWS rejected %s: the secret access key given does not belong to this key id (%s)", whose, r.Code)
+		}
+		e.hints = append(e.hints, "Store the key again with its matching secret: "+add+".")
+	case notStored != nil:
+		e.message = fmt.Sprintf("AWS rejected %s: the key was deleted or deactivated (revoked) in IAM, or never existed (%s)", whose, r.Code)
+		e.hints = append(e.hints, "Check that the key id was copied whole, or get a new key from an administrator and run "+add+" with it.")
+	default:
 		e.message = fmt.Sprintf("AWS rejected %s: the key was deleted or deactivated (revoked) in IAM, or never existed (%s)", whose, r.Code)
 		if used != nil {
 			e.hints = append(e.hints, "Sessions issued before the key was revoked keep working until they expire; awskeep dropped this key's cached sessions"+fmt.Sprintf(" (%d).", used.Dropped))
 		}
 		e.hints = append(e.hints,
-			"Fix: get a new key from an administrator and store it with 'awskeep add "+orPlaceholder(owner)+"',",
-			"  or forget this one with 'awskeep remove "+orPlaceholder(owner)+"'.")
+			"Fix: get a new key from an administrator and store it with "+add+",",
+			"  or forget this one with "+remove+".")
 	}
 	if used != nil && used.Profile != "" && used.Profile != owner {
 		e.hints = append(e.hints, fmt.Sprintf("(Profile %s gets its key from %s.)", used.Profile, owner))
 	}
 	if notStored != nil {
-		e.hints = append(e.hints, "Nothing was stored. Use --no-verify to store a key without checking it.")
+		e.hints = append(e.hints, "Nothing was stored.")
 	}
 	return e
-}
-
-func orPlaceholder(profile string) string {
-	if profile == "" {
-		return "PROFILE"
-	}
-	return profile
 }

@@ -9,7 +9,7 @@ import (
 
 // explainFileKeyringError covers the file keyring's passphrase, its unlock
 // in the kernel keyring, and its header.
-func explainFileKeyringError(err error) (explanation, bool) {
+func explainFileKeyringError(err error, hc hintContext) (explanation, bool) {
 	var needPass *needPassphraseError
 	var mismatch *passphraseMismatchError
 	var unavailable *vault.UnlockUnavailableError
@@ -21,7 +21,7 @@ func explainFileKeyringError(err error) (explanation, bool) {
 	case errors.As(err, &needPass):
 		return explanation{message: needPass.Error(), code: exitFailure, hints: []string{
 			"Run 'awskeep unlock' first: it asks the passphrase once and keeps the keyring unlocked for this",
-			"  login session (8h, or --for DURATION). For unattended jobs, set AWSKEEP_FILE_PASSPHRASE.",
+			"  login session (8h; 'awskeep unlock --for 12h' for longer). For unattended jobs, set AWSKEEP_FILE_PASSPHRASE.",
 		}}, true
 	case errors.As(err, &mismatch):
 		return explanation{message: mismatch.Error(), code: exitFailure, hints: []string{
@@ -40,8 +40,12 @@ func explainFileKeyringError(err error) (explanation, bool) {
 		if errors.As(err, &be) {
 			backend = "the " + be.Backend
 		}
+		pick := "AWSKEEP_BACKEND=file"
+		if hc.has("backend") {
+			pick = "--backend file or AWSKEEP_BACKEND=file"
+		}
 		return explanation{message: "only the file keyring has a passphrase; " + backend + " keyring is unlocked by its own means", code: exitFailure, hints: []string{
-			"Pick the file keyring with --backend file or AWSKEEP_BACKEND=file; 'awskeep keyring status' shows which one is in use.",
+			"Pick the file keyring with " + pick + "; 'awskeep keyring status' shows which one is in use.",
 		}}, true
 	case errors.Is(err, vault.ErrNoFileStore):
 		return explanation{message: err.Error(), code: exitFailure, hints: []string{

@@ -7,7 +7,7 @@ import (
 )
 
 // explainLoginError covers console sign-in.
-func explainLoginError(err error) (explanation, bool) {
+func explainLoginError(err error, hc hintContext) (explanation, bool) {
 	var refused *sts.ConsoleRefusedError
 	var failed *sts.SigninFailedError
 	switch {

@@ -8,7 +8,7 @@ import (
 	"github.com/awskeep/awskeep/profiles"
 )
 
-func explainProfileError(err error) (explanation, bool) {
+func explainProfileError(err error, hc hintContext) (explanation, bool) {
 	var unknown *profiles.UnknownProfileError
 	var cycle *profiles.CycleError
 	var missing *profiles.MissingSourceError
@@ -26,7 +26,10 @@ func explainProfileError(err error) (explanation, bool) {
 		return explanation{message: fmt.Sprintf("%s: %s", where, ssoConfig.Msg), hints: []string{upperFirst(ssoConfig.Fix) + "."}, code: exitFailure}, true
 	case errors.As(err, &notSSO):
 		return explanation{message: fmt.Sprintf("profile %s is not an IAM Identity Center profile", notSSO.Profile),
-			hints: []string{"Give it sso_session = NAME and an [sso-session NAME] section, or run 'awskeep sso login --sso-session NAME'."}, code: exitFailure}, true
+			hints: []string{
+				fmt.Sprintf("Give it an sso_session key that names an [sso-session] section with sso_start_url and sso_region (awskeep profile set %s sso_session=…),", argQuote(notSSO.Profile)),
+				"  or log in to a session by its name with --sso-session; 'awskeep sso populate' writes profiles for every role it gives.",
+			}, code: exitFailure}, true
 	case errors.As(err, &unknown):
 		e := explanation{message: fmt.Sprintf("no profile named %q in the AWS config files", unknown.Name), code: exitFailure}
 		if h := unknown.UnreadHint(); h != "" {
@@ -38,11 +41,13 @@ func explainProfileError(err error) (explanation, bool) {
 		e.hints = append(e.hints, "List profiles with 'awskeep profile list'; create one with 'awskeep add "+unknown.Name+"'.")
 		return e, true
 	case errors.As(err, &cycle):
-		return explanation{
-			message: "source_profile cycle: " + strings.Join(cycle.Path, " -> "),
-			hints:   []string{"Break the loop by changing source_profile in one of these profiles (awskeep profile set NAME source_profile=OTHER)."},
-			code:    exitFailure,
-		}, true
+		e := explanation{message: "source_profile cycle: " + strings.Join(cycle.Path, " -> "), code: exitFailure,
+			hints: []string{"Break the loop: point source_profile of one of these profiles at a profile with a key of its own, or remove it."}}
+		if n := len(cycle.Path); n >= 2 {
+			last := cycle.Path[n-2] // its source_profile closes the loop
+			e.hints = append(e.hints, fmt.Sprintf("  (e.g. awskeep profile set %s --unset source_profile)", argQuote(last)))
+		}
+		return e, true
 	case errors.As(err, &missing):
 		return explanation{
 			message: fmt.Sprintf("profile %s names source_profile %s, which does not exist", missing.Profile, missing.Source),
@@ -59,8 +64,9 @@ func explainProfileError(err error) (explanation, bool) {
 	case errors.As(err, &noSource):
 		return explanation{
 			message: fmt.Sprintf("profile %s has role_arn %s but no source_profile to assume it with", noSource.Profile, noSource.RoleARN),
-			hints:   []string{fmt.Sprintf("Name the profile whose key assumes the role: awskeep profile set %s source_profile=NAME", noSource.Profile)},
-			code:    exitFailure,
+			hints: []string{fmt.Sprintf("Name the profile whose key assumes the role: awskeep profile set %s source_profile=…, with that profile's name", argQuote(noSource.Profile)),
+				"  ('awskeep list' shows which profiles hold a key)."},
+			code: exitFailure,
 		}, true
 	case errors.As(err, &invalid):
 		return explanation{message: invalid.Error(), code: exitFailure}, true

@@ -9,14 +9,14 @@ import (
 	"github.com/awskeep/awskeep/sts"
 )
 
-func explainRotateError(err error) (explanation, bool) {
+func explainRotateError(err error, hc hintContext) (explanation, bool) {
 	var rotErr *sts.RotateError
 	var full *sts.KeySlotsFullError
 	var notUser *sts.NotAUserKeyError
 	var source *rotateSourceError
 	switch {
 	case errors.As(err, &rotErr):
-		return explainStoppedRotation(rotErr), true
+		return explainStoppedRotation(rotErr, hc), true
 	case errors.As(err, &full):
 		return explainFullKeySlots(full), true
 	case errors.As(err, &notUser):
@@ -32,8 +32,8 @@ func explainRotateError(err error) (explanation, bool) {
 }
 
 // explainStoppedRotation explains the cause, then where the rotation stands.
-func explainStoppedRotation(e *sts.RotateError) explanation {
-	inner := explain(e.Err)
+func explainStoppedRotation(e *sts.RotateError, hc hintContext) explanation {
+	inner := explainFor(e.Err, hc.forProfile(e.Profile))
 	stored := sts.MaskKeyID(e.StoredKeyID)
 	out := explanation{code: inner.code, hints: inner.hints}
 	var denied *sts.AccessDeniedError
@@ -65,9 +65,8 @@ func explainFullKeySlots(e *sts.KeySlotsFullError) explanation {
 			sts.MaskKeyID(k.KeyID), strings.ToLower(k.Status), rotateDate(k.Created), rotateLastUse(k)))
 	}
 	out.hints = append(out.hints,
-		fmt.Sprintf("If nothing needs the other key, delete it (its full id is in 'aws iam list-access-keys%s'):", user),
-		fmt.Sprintf("  aws iam delete-access-key%s --access-key-id <id ending in %s>", user, rotateLastFour(e.Others)),
-		fmt.Sprintf("then run 'awskeep rotate %s' again.", e.Profile))
+		fmt.Sprintf("If nothing needs the other key, delete it with 'aws iam delete-access-key%s --access-key-id' and its full id,", user),
+		fmt.Sprintf("  which 'aws iam list-access-keys%s' shows (it ends in %s); then run 'awskeep rotate %s' again.", user, rotateLastFour(e.Others), e.Profile))
 	return out
 }
 

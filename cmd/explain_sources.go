@@ -11,7 +11,7 @@ import (
 // explainSourceError explains web identity and credential_source failures.
 // The web identity token itself is never shown: only what it says of
 // itself (issuer, audience, subject, expiry).
-func explainSourceError(err error) (explanation, bool) {
+func explainSourceError(err error, hc hintContext) (explanation, bool) {
 	var wi *sts.WebIdentityError
 	var noRole *sts.NoSourceRoleError
 	var cs *sts.CredentialSourceError
@@ -40,7 +40,7 @@ func explainSourceError(err error) (explanation, bool) {
 		e.hints = append(e.hints, "The process that writes "+wi.TokenFile+" (the kubelet, the CI runner) must refresh it; check that the role's trust policy names that issuer and audience.")
 		return e, true
 	case errors.As(err, &noRole):
-		return explanation{message: noRole.Error(), hints: []string{"Add role_arn = arn:aws:iam::ACCOUNT:role/NAME to the profile (or set AWS_ROLE_ARN)."}, code: exitFailure}, true
+		return explanation{message: noRole.Error(), hints: []string{fmt.Sprintf("Give it the ARN of the role to assume: awskeep profile set %s role_arn=arn:aws:iam::…:role/…, or set AWS_ROLE_ARN.", argQuote(noRole.Profile))}, code: exitFailure}, true
 	case errors.As(err, &cs):
 		e := explanation{message: cs.Error(), code: exitFailure}
 		switch cs.Source {

@@ -9,7 +9,7 @@ import (
 
 // explainSSOError explains IAM Identity Center failures: what happened to
 // the session and the exact command that fixes it.
-func explainSSOError(err error) (explanation, bool) {
+func explainSSOError(err error, hc hintContext) (explanation, bool) {
 	var required *sts.SSOLoginRequiredError
 	var login *sts.SSOLoginError
 	var unauthorized *sts.SSOUnauthorizedError
@@ -40,7 +40,8 @@ func explainSSOError(err error) (explanation, bool) {
 		e := explanation{message: msg, code: exitFailure,
 			hints: []string{"Run: " + ssoLoginCommand(required.Session, required.Profile)}}
 		if required.Legacy {
-			e.hints = append(e.hints, "This legacy profile can never refresh (a fixed 8-hour token): move sso_start_url and sso_region into an [sso-session NAME] section with sso_registration_scopes = sso:account:access, and set sso_session = NAME in the profile.")
+			name := firstNonEmptyString(required.Profile, "sso")
+			e.hints = append(e.hints, fmt.Sprintf("This legacy profile can never refresh (a fixed 8-hour token): move sso_start_url and sso_region into an [sso-session %s] section with sso_registration_scopes = sso:account:access, and set sso_session = %s in the profile.", name, name))
 		}
 		return e, true
 	case errors.As(err, &login):
@@ -51,7 +52,8 @@ func explainSSOError(err error) (explanation, bool) {
 			e.hints = []string{"Approve the request in the browser (check that the code matches), or ask your administrator for access."}
 		case sts.SSOLoginTimedOut:
 			e.message = fmt.Sprintf("the IAM Identity Center login for %s timed out", firstNonEmptyString(login.Session, login.StartURL))
-			e.hints = []string{"Run the login again and approve it in time; over SSH add --device-code."}
+			again := ssoLoginCommand(login.Session, "")
+			e.hints = []string{"Run the login again and approve it in time; over SSH: " + again + " --device-code"}
 		case sts.SSOLoginStateMismatch:
 			e.hints = []string{"The browser came back from a login that was not this one (an old tab?). Run the login again."}
 		}
@@ -65,7 +67,7 @@ func explainSSOError(err error) (explanation, bool) {
 	case errors.As(err, &service):
 		return explanation{message: service.Error(), hints: []string{"Check the network and the endpoint (AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC), then try again."}, code: exitFailure}, true
 	case errors.As(err, &tokenFile):
-		return explanation{message: tokenFile.Error(), hints: []string{"Log in again to replace it (awskeep sso login), or delete the file."}, code: exitFailure}, true
+		return explanation{message: tokenFile.Error(), hints: []string{"Log in again to replace it ('awskeep sso login' for the profile or its sso-session), or delete the file."}, code: exitFailure}, true
 	}
 	return explanation{}, false
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/awskeep/awskeep/profiles"
 	"github.com/awskeep/awskeep/vault"
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
 
@@ -53,6 +54,10 @@ type factory struct {
 	statusOnce  sync.Once
 	statusLn    *statusLine
 	statusAfter afterFunc
+
+	// running is the command being run, for hints that apply to it
+	// (hints.go); nil before one runs and in tests of runX functions.
+	running *cobra.Command
 
 	// pickProfile lets the user choose a profile on the terminal when none
 	// is given; nil (as in tests) means there is no picker.
@@ -195,3 +200,7 @@ func readLine(r io.Reader) (string, error) {
 	}
 	return string(line), nil
 }
+
+// hints is the context of the running command, for explanations printed
+// while it runs.
+func (f *factory) hints() hintContext { return hintsFor(f.running) }

@@ -56,11 +56,11 @@ func (te *testEnv) run(args ...string) int {
 	te.stderr.Reset()
 	root := newRootCmd(te.f)
 	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
+	c, err := root.ExecuteContextC(context.Background())
 	// Each command run gets fresh lazily-loaded dependencies, like a new process.
 	te.f.ReloadProfiles()
 	te.f.resetVault()
-	return renderError(te.stderr, err)
+	return renderErrorFor(te.stderr, hintsFor(c), err)
 }
 
 func (te *testEnv) writeFile(t *testing.T, rel, content string) string {

@@ -16,8 +16,8 @@ import (
 func Execute() int {
 	f := newSystemFactory()
 	root := newRootCmd(f)
-	err := root.ExecuteContext(context.Background())
-	return renderError(f.IO.ErrOut, err)
+	c, err := root.ExecuteContextC(context.Background())
+	return renderErrorFor(f.IO.ErrOut, hintsFor(c), err)
 }
 
 func newRootCmd(f *factory) *cobra.Command {
@@ -36,6 +36,7 @@ helper for the AWS CLI and SDKs.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRun: func(c *cobra.Command, _ []string) {
+			f.running = c
 			if debug {
 				f.Log = slog.New(slog.NewTextHandler(f.IO.ErrOut, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			}

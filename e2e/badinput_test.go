@@ -24,7 +24,7 @@ func TestSessionBadInput(t *testing.T) {
 	}{
 		{"unknown profile", nil, []string{"exec", "joe", "--", "true"}, 1, []string{`no profile named "joe"`, "Did you mean: jo"}},
 		{"no stored key", nil, []string{"credential-process", "nokey"}, 1, []string{"no key is stored for profile nokey", "awskeep add nokey"}},
-		{"role without source", nil, []string{"export", "orphan-role"}, 1, []string{"no source_profile", "source_profile=NAME"}},
+		{"role without source", nil, []string{"export", "orphan-role"}, 1, []string{"no source_profile", "awskeep profile set orphan-role source_profile="}},
 		{"duration too long", nil, []string{"export", "jo", "--duration", "40h"}, 1, []string{"40h"}},
 		{"MFA without a way to ask", nil, []string{"export", "mfa"}, 1, []string{"needs an MFA code", "--mfa-token"}},
 		{"STS unreachable", []string{"AWS_ENDPOINT_URL=http://127.0.0.1:9"}, []string{"export", "jo", "--refresh"}, 1, []string{"cannot reach AWS", "127.0.0.1:9"}},

@@ -1,7 +1,6 @@
 package profiles
 
 import (
-	"os"
 	"strings"
 )
 
@@ -33,19 +32,10 @@ func IsCredentialKey(key string) bool {
 func normalKey(key string) string { return strings.ToLower(strings.TrimSpace(key)) }
 
 // RunsAwskeep reports whether a credential_process command runs awskeep
-// itself. Such a profile is a way for other tools to reach awskeep, never a
-// source of credentials for awskeep (following it would call itself).
+// itself (AwskeepProfile). Such a profile is a way for other tools to reach
+// awskeep, never a source of credentials for awskeep (following it would
+// call itself).
 func RunsAwskeep(command string) bool {
-	fields := strings.Fields(command)
-	if len(fields) == 0 {
-		return false
-	}
-	prog := strings.Trim(fields[0], `"'`)
-	// Either separator: a config file may come from Windows.
-	base := strings.TrimSuffix(prog[strings.LastIndexAny(prog, `/\`)+1:], ".exe")
-	if base == "awskeep" {
-		return true
-	}
-	self, err := os.Executable()
-	return err == nil && prog == self
+	_, runs := AwskeepProfile(command)
+	return runs
 }

@@ -16,6 +16,10 @@ type NoStoredKeyError struct {
 	Profile string // the profile asked for
 	Owner   string // the chain's source profile, which needs the key
 	Backend string // the keyring looked in
+	// AwskeepProcess is Owner's credential_process when it runs awskeep
+	// itself (profiles.AwskeepProfile): Owner is how other tools reach
+	// awskeep, not a source awskeep follows.
+	AwskeepProcess string
 }
 
 func (e *NoStoredKeyError) Error() string {

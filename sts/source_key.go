@@ -20,7 +20,11 @@ func init() {
 	// A chain that ends at a profile with nothing of its own expects a
 	// stored key there; say that none is stored.
 	RegisterSourceStep(profiles.SourceNone, func(env SourceEnv, chain *profiles.Chain, asked string) (Source, error) {
-		return nil, noStoredKey(env.Store, chain.Source().Profile, asked)
+		err := noStoredKey(env.Store, chain.Source().Profile, asked)
+		if cp := chain.Source().CredentialProcess; cp != "" && profiles.RunsAwskeep(cp) {
+			err.AwskeepProcess = cp
+		}
+		return nil, err
 	})
 }
 
@@ -64,7 +68,7 @@ func (s *storedKeySource) readError(err error) error {
 	return err
 }
 
-func noStoredKey(store Store, owner, asked string) error {
+func noStoredKey(store Store, owner, asked string) *NoStoredKeyError {
 	backend := ""
 	if store != nil {
 		backend = store.Backend()
