@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -299,4 +301,52 @@ func TestRotateWithMFASession(t *testing.T) {
 	if gst != 1 || created != 1 {
 		t.Errorf("GetSessionToken %d, CreateAccessKey %d; want 1 and 1", gst, created)
 	}
+}
+
+// TestSessionsOfOneKeyToldApartInList: the sessions the pipeline caches from
+// one key (the MFA session token roles are built on, the role session on
+// it, a 2-hour role session straight from the key, a 1-hour session token
+// asked for the key's profile with --duration) each say what they are in
+// list and profile show, from their cache ids.
+func TestSessionsOfOneKeyToldApartInList(t *testing.T) {
+	s := newMFASetup(t, awstest.WithMaxSessionDuration(43200))
+	s.u.ok("", "exec", "deploy", "--mfa-token", s.device.Code(), "--", "true")
+	s.u.ok("", "exec", "deploy", "--duration", "2h", "--mfa-token", s.device.Code(), "--", "true")
+	s.u.ok("", "exec", "alice", "--duration", "1h", "--mfa-token", s.device.Code(), "--", "true")
+
+	r := s.u.ok("", "list")
+	contains(t, "list", r.stdout, "session token, MFA, 12 h: ", "session token, MFA, 1 h: ", "role, MFA, 1 h: ", "role, MFA, 2 h: ")
+
+	var rows []struct {
+		Profile  string `json:"profile"`
+		Sessions []struct {
+			Kind            string `json:"kind"`
+			MFA             bool   `json:"mfa"`
+			RoleARN         string `json:"role_arn"`
+			DurationSeconds int    `json:"duration_seconds"`
+		} `json:"sessions"`
+	}
+	r = s.u.ok("", "list", "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, row := range rows {
+		for _, ses := range row.Sessions {
+			got = append(got, fmt.Sprintf("%s: %s mfa=%v %ds %s", row.Profile, ses.Kind, ses.MFA, ses.DurationSeconds, ses.RoleARN))
+		}
+	}
+	want := []string{
+		"alice: session token mfa=true 3600s ",
+		"alice: session token mfa=true 43200s ",
+		"deploy: role mfa=true 3600s " + s.roleARN,
+		"deploy: role mfa=true 7200s " + s.roleARN,
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("list --json sessions:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	r = s.u.ok("", "profile", "show", "deploy")
+	contains(t, "profile show", r.stdout, "cached sessions (4):", "deploy  role "+s.roleARN+", MFA, 2 h", "alice   session token, MFA, 12 h")
 }
