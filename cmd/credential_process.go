@@ -45,6 +45,10 @@ come from mfa_process), and parallel callers share one cached session and one pr
 }
 
 func runCredentialProcess(ctx context.Context, opts *credentialProcessOptions) error {
+	// No status line of waits, even on a terminal: the tool that runs this
+	// (terraform runs many at once) shares that terminal with its other
+	// helpers, and one of them may be asking for an MFA code there.
+	opts.f.status().mute()
 	creds, err := retrieveCredentials(ctx, opts.f, opts.Profile, &opts.Session)
 	if err != nil {
 		return err

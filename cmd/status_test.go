@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -12,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/awskeep/awskeep/internal/awstest"
 	"github.com/awskeep/awskeep/profiles"
+	"github.com/awskeep/awskeep/vault"
 )
 
 // fakeTimers is an afterFunc whose timers fire only when the test says.
@@ -236,5 +239,61 @@ func TestMFAProcessWaitIsShown(t *testing.T) {
 	}
 	if !strings.HasSuffix(term.String(), "…"+clearLine) {
 		t.Errorf("after mfa_process answered: %q, want the line cleared", term.String())
+	}
+}
+
+// fireRunning fires every timer not stopped, as the clock would once the
+// waits in progress have lasted their second.
+func (ft *fakeTimers) fireRunning(t *testing.T) {
+	t.Helper()
+	ft.mu.Lock()
+	var due []int
+	for i, timer := range ft.timers {
+		if !timer.stopped {
+			due = append(due, i)
+		}
+	}
+	ft.mu.Unlock()
+	for _, i := range due {
+		ft.fire(t, i)
+	}
+}
+
+// export on a terminal shows the STS call it waits for once a second has
+// passed during it; credential-process shows nothing even on a terminal
+// (its caller's other helpers share that terminal and may be prompting).
+func TestSTSWaitShownByExportNotByCredentialProcess(t *testing.T) {
+	te := newTestEnv(t)
+	timers := &fakeTimers{}
+	te.f.IO.stderrIsTerminal = func() bool { return true }
+	te.f.statusAfter = timers.after
+	fake := awstest.NewFake(t)
+	fake.Handle("GetSessionToken", func(r awstest.Request, n int) awstest.Reply {
+		timers.fireRunning(t) // a second passes while AWS answers
+		id := fmt.Sprintf("ASIASESSION%09d", n)
+		return awstest.Result(awstest.CredentialsXML(id, "secret-"+id, "token-"+id, time.Now().Add(12*time.Hour)))
+	})
+	te.env["AWS_ENDPOINT_URL"] = fake.URL
+	te.writeFile(t, ".aws/config", "[profile base]\n")
+	now := te.f.Now()
+	storeKey(t, te, vault.Key{Profile: "base", AccessKeyID: "AKIABASEKEY000000001", SecretAccessKey: "base-secret-0000000000000000000000000000", CreatedAt: now, AddedAt: now})
+	te.f.resetVault()
+	te.f.statusAfter = timers.after
+
+	if code := te.run("export", "base"); code != 0 {
+		t.Fatalf("export: exit %d: %s", code, te.stderr)
+	}
+	if got, want := te.stderr.String(), clearLine+"asking AWS STS for a session for base…"+clearLine; got != want {
+		t.Errorf("export's stderr = %q, want %q", got, want)
+	}
+	started := timers.count()
+	if code := te.run("credential-process", "base", "--refresh"); code != 0 {
+		t.Fatalf("credential-process: exit %d: %s", code, te.stderr)
+	}
+	if n := len(fake.Requests()); n != 2 {
+		t.Fatalf("%d STS calls, want 2 (export, then credential-process --refresh)", n)
+	}
+	if te.stderr.Len() != 0 || timers.count() != started {
+		t.Errorf("credential-process on a terminal: stderr %q, %d timers started", te.stderr.String(), timers.count()-started)
 	}
 }

@@ -53,8 +53,8 @@ func waitForFile(path string, limit time.Duration) bool {
 // TestExecShowsWhatItWaitsFor: while another awskeep holds kim's session
 // lock (its mfa_process has not answered yet), `awskeep exec kim` on a
 // terminal says so on one line, naming that process, and clears the line
-// before its command's output; a credential-process waiting on the same
-// lock with stderr on a pipe prints nothing about it.
+// before its command's output; an export waiting on the same lock with
+// stderr on a pipe prints nothing about it.
 func TestExecShowsWhatItWaitsFor(t *testing.T) {
 	u := newUser(t, "file")
 	kim, device := moto.CreateMFAUser(t, "kim")
@@ -87,8 +87,8 @@ func TestExecShowsWhatItWaitsFor(t *testing.T) {
 		t.Fatalf("the holder never ran its mfa_process: %s", holderOut.String())
 	}
 
-	// A credential-process whose stderr is a pipe, waiting on the same lock.
-	piped := exec.Command(awskeepBin, "credential-process", "kim")
+	// An export whose stderr is a pipe, waiting on the same lock.
+	piped := exec.Command(awskeepBin, "export", "kim")
 	piped.Env = u.env
 	var pipedOut, pipedErr bytes.Buffer
 	piped.Stdout, piped.Stderr = &pipedOut, &pipedErr
@@ -114,7 +114,7 @@ func TestExecShowsWhatItWaitsFor(t *testing.T) {
 		t.Fatalf("holder: %v\n%s", err, holderOut.String())
 	}
 	if err := piped.Wait(); err != nil {
-		t.Fatalf("credential-process: %v\n%s", err, pipedErr.String())
+		t.Fatalf("export: %v\n%s", err, pipedErr.String())
 	}
 	got := terminal.String()
 	if ttyErr != nil || !shown {
@@ -131,7 +131,7 @@ func TestExecShowsWhatItWaitsFor(t *testing.T) {
 		t.Errorf("the line was drawn %d times; terminal:\n%q", strings.Count(got, want), got)
 	}
 	if pipedErr.Len() != 0 {
-		t.Errorf("credential-process with stderr on a pipe wrote %q", pipedErr.String())
+		t.Errorf("export with stderr on a pipe wrote %q", pipedErr.String())
 	}
-	credentialJSON(t, pipedOut.String())
+	contains(t, "export", pipedOut.String(), "AWS_SESSION_TOKEN=")
 }

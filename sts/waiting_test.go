@@ -187,3 +187,55 @@ func TestHelperHoldSessionLock(t *testing.T) {
 	io.Copy(io.Discard, os.Stdin)
 	unlock()
 }
+
+// TestRotationWaits: a rotation reports each wait on AWS, in order, each
+// ended before the next, including the wait for IAM to propagate the key.
+func TestRotationWaits(t *testing.T) {
+	fake := &fakeIAM{keys: []string{fakeOldKey}, rejectNew: 1}
+	r, _ := fakeRotator(newFakeIAM(t, fake))
+	r.Hop.MFASerial = "arn:aws:iam::111122223333:mfa/fake"
+	r.MFA = func(context.Context, profiles.Hop) (string, error) { return "123456", nil }
+	clock := &fakeClock{now: time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)}
+	r.Now, r.Sleep = clock.Now, clock.Sleep
+	waits := &waitLog{}
+	r.Waiting = waits.waiting
+	if _, err := r.Rotate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, what := range []string{
+		"asking AWS STS whose key work holds",
+		"asking AWS STS for a session for work",
+		"asking AWS IAM for work's keys",
+		"asking AWS IAM for a new key for work",
+		"waiting for AWS to accept work's new key (IAM propagates it)",
+		"asking AWS IAM to delete work's old key",
+	} {
+		want = append(want, "start "+what, "end "+what)
+	}
+	got := waits.got()
+	if !slices.Equal(got, want) {
+		t.Errorf("waits:\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestSSOWaits: a due token's refresh and the portal's role credentials
+// are each a wait that names the session or the role.
+func TestSSOWaits(t *testing.T) {
+	t.Parallel()
+	r := newSSORig(t, awstest.SSOOptions{})
+	writeToken(t, r, "corp", 5*time.Minute)
+	sess := r.session(r.ssoConfig("corp"), false)
+	waits := &waitLog{}
+	sess.Waiting = waits.waiting
+	if _, err := sess.RoleCredentials(context.Background(), "111111111111", "Developer"); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"start asking IAM Identity Center to renew the token of corp", "end asking IAM Identity Center to renew the token of corp",
+		"start asking IAM Identity Center for role Developer in account 111111111111", "end asking IAM Identity Center for role Developer in account 111111111111",
+	}
+	if got := waits.got(); !slices.Equal(got, want) {
+		t.Errorf("waits:\n%q\nwant\n%q", got, want)
+	}
+}
