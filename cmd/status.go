@@ -148,7 +148,8 @@ func (l *statusLine) draw() {
 	if next == nil || next == l.shown {
 		return
 	}
-	fmt.Fprint(l.w, clearLine+fitLine(next.what+"…", l.columns()))
+	// Profile names come from the config: escape what a terminal would obey.
+	fmt.Fprint(l.w, clearLine+fitLine(printable(next.what)+"…", l.columns()))
 	l.shown = next
 }
 

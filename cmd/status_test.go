@@ -297,3 +297,15 @@ func TestSTSWaitShownByExportNotByCredentialProcess(t *testing.T) {
 		t.Errorf("credential-process on a terminal: stderr %q, %d timers started", te.stderr.String(), timers.count()-started)
 	}
 }
+
+// A profile name's control bytes reach the terminal escaped, not obeyed.
+func TestStatusLineEscapesControlBytes(t *testing.T) {
+	var term bytes.Buffer
+	timers := &fakeTimers{}
+	l := newStatusLine(terminalStreams(&term, true, 0), quietLog, timers.after)
+	defer l.waiting("asking AWS STS for a session for evil\x1b[2J")()
+	timers.fire(t, 0)
+	if got := strings.TrimPrefix(term.String(), clearLine); strings.ContainsRune(got, 0x1b) {
+		t.Errorf("line %q holds an escape byte", got)
+	}
+}
