@@ -245,9 +245,9 @@ func (k *keySet) add(key string, line int) {
 // upper-case letters).
 func (d *Document) index() error {
 	s := d.src
-	// Headers usually start their line: a close guess at their number
-	// (bounded, for a file of nothing but "[").
-	guess := min(strings.Count(s, "\n[")+1, 1<<16)
+	// Each header holds a "[": a bound on their number, and close in most
+	// files (itself bounded, for a file of "[" in values).
+	guess := min(strings.Count(s, "[")+1, 1<<16)
 	if cap(d.secs) < guess {
 		d.secs = make([]occurrence, 0, guess)
 	}
