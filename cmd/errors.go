@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/awskeep/awskeep/sts"
 	"github.com/spf13/cobra"
 )
 
@@ -94,6 +95,10 @@ func explainFor(err error, hc hintContext) explanation {
 		if e, ok := explainer(err, hc); ok {
 			return e
 		}
+	}
+	if sts.FromSDK(err) {
+		// The SDK's own words never stand alone.
+		return explanation{message: during(err, hc, "an AWS call failed: "+err.Error()), code: exitFailure}
 	}
 	return explanation{message: err.Error(), code: exitFailure}
 }

@@ -25,6 +25,8 @@ func explainAWSError(err error, hc hintContext) (explanation, bool) {
 	var throttled *sts.ThrottledError
 	var unreachable *sts.UnreachableError
 	var expired *sts.ExpiredTokenError
+	var api *sts.APIError
+	var bad *sts.BadAnswerError
 	switch {
 	case errors.As(err, &rejected):
 		return explainRejectedKey(rejected, profile, notStored, used, hc), true
@@ -48,12 +50,38 @@ func explainAWSError(err error, hc hintContext) (explanation, bool) {
 		return explanation{message: "AWS is throttling requests and retries did not get through: " + throttled.Error(), hints: []string{"Wait a minute and try again."}, code: exitFailure}, true
 	case errors.As(err, &unreachable):
 		e := explanation{
-			message: fmt.Sprintf("cannot reach AWS at %s: %v", unreachable.Endpoint, unreachable.Err),
+			message: during(err, hc, fmt.Sprintf("cannot reach AWS at %s: %v", unreachable.Endpoint, unreachable.Err)),
 			hints:   []string{"Check the network, a proxy (HTTPS_PROXY), or AWS_ENDPOINT_URL / endpoint_url if you set one."},
 			code:    exitFailure,
 		}
 		if notStored != nil && hc.has("no-verify") {
 			e.hints = append(e.hints, "Nothing was stored; run it again with --no-verify to store the key without checking it.")
+		}
+		return e, true
+	case errors.As(err, &api):
+		e := explanation{message: during(err, hc, fmt.Sprintf("AWS answered %s with %s: %s", api.Operation, api.Code, api.Message)), code: exitFailure}
+		if api.HTTPStatus >= 500 {
+			e.hints = append(e.hints, "AWS failed on its side; try again in a minute.")
+		}
+		if api.RequestID != "" {
+			e.hints = append(e.hints, "AWS's request id, for AWS support: "+api.RequestID+".")
+		}
+		if notStored != nil {
+			e.hints = append(e.hints, "Nothing was stored.")
+		}
+		return e, true
+	case errors.As(err, &bad):
+		e := explanation{message: during(err, hc, fmt.Sprintf("the answer to %s from %s (HTTP %d) is not one AWS gives", bad.Operation, bad.Endpoint, bad.HTTPStatus)), code: exitFailure,
+			hints: []string{"Something other than AWS answered: check AWS_ENDPOINT_URL / endpoint_url if you set one, and a proxy (HTTPS_PROXY)."}}
+		if bad.HTTPStatus >= 500 {
+			e.hints = append(e.hints, fmt.Sprintf("If it is AWS, it failed on its side (%d attempt%s); try again in a minute.", bad.Attempts, plural(bad.Attempts)))
+		}
+		if notStored != nil {
+			nothing := "Nothing was stored."
+			if hc.has("no-verify") {
+				nothing = "Nothing was stored; --no-verify stores the key without checking it."
+			}
+			e.hints = append(e.hints, nothing)
 		}
 		return e, true
 	case errors.As(err, &expired):
@@ -122,4 +150,34 @@ func explainRejectedKey(r *sts.RejectedKeyError, owner string, notStored *keyNot
 		e.hints = append(e.hints, "Nothing was stored.")
 	}
 	return e
+}
+
+// during puts what awskeep was doing, and for which profile, in front of
+// the failure of an AWS call: "getting credentials for profile prod: ...".
+func during(err error, hc hintContext, failure string) string {
+	if d := doing(err, hc); d != "" {
+		return d + ": " + failure
+	}
+	return failure
+}
+
+// doing says what awskeep was doing when err happened, or "" when the
+// message around it says so already (a rotation) or nothing is known.
+func doing(err error, hc hintContext) string {
+	var notStored *keyNotStoredError
+	var used *sts.CredentialsError
+	errors.As(err, &used)
+	switch {
+	case errors.As(err, &notStored):
+		return "checking the key for profile " + notStored.profile + " with AWS"
+	case hc.is("doctor") && used != nil && used.Profile != "":
+		return "checking the key of profile " + used.Profile
+	case used != nil && used.Profile != "" && used.Owner != "" && used.Owner != used.Profile:
+		return fmt.Sprintf("getting credentials for profile %s (through %s)", used.Profile, used.Owner)
+	case used != nil && used.Profile != "":
+		return "getting credentials for profile " + used.Profile
+	case hc.is("doctor") && hc.profile != "":
+		return "checking the key of profile " + hc.profile
+	}
+	return ""
 }

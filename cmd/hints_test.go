@@ -53,6 +53,10 @@ func hintCases() []hintCase {
 		{name: "denied", err: denied},
 		{name: "denied with MFA", err: &sts.AccessDeniedError{Operation: "sts:GetSessionToken", Message: "MultiFactorAuthentication failed", MFASent: true}},
 		{name: "clock skew", err: &sts.ClockSkewError{Operation: "sts:GetCallerIdentity", Code: "RequestExpired"}},
+		{name: "AWS error", err: used(&sts.APIError{Code: "ValidationError", Message: "1 validation error", Operation: "sts:AssumeRole", HTTPStatus: 400, RequestID: "r-1"}, profiles.SourceStoredKey)},
+		{name: "AWS error, not stored", err: &keyNotStoredError{profile: "work", err: &sts.APIError{Code: "InternalFailure", Operation: "sts:GetCallerIdentity", HTTPStatus: 500}}, cmds: []string{"add", "profile import"}},
+		{name: "not an AWS answer", err: used(&sts.BadAnswerError{Operation: "sts:AssumeRole", Endpoint: "http://127.0.0.1:9", HTTPStatus: 502, Attempts: 3}, profiles.SourceStoredKey)},
+		{name: "not an AWS answer, not stored", err: &keyNotStoredError{profile: "work", err: &sts.BadAnswerError{Operation: "sts:GetCallerIdentity", Endpoint: "http://127.0.0.1:9", HTTPStatus: 404}}, cmds: []string{"add", "profile import"}},
 		{name: "throttled", err: &sts.ThrottledError{Operation: "sts:AssumeRole", Code: "Throttling", Attempts: 5}},
 
 		{name: "rotation refused", err: &sts.RotateError{Profile: "work", StoredKeyID: "AKIAEXAMPLEEXAMPLE01", Err: denied}, cmds: []string{"rotate"}},

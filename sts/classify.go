@@ -81,6 +81,10 @@ func classify(err error, c call) error {
 			Err:       err,
 		}
 	}
+	if status := httpStatus(err); status != 0 {
+		// An answer, but no AWS error in it: what answered is not AWS.
+		return &BadAnswerError{Operation: c.operation, Endpoint: c.endpoint, HTTPStatus: status, Attempts: attempts(err), Err: err}
+	}
 	return fmt.Errorf("%s: %w", c.operation, err)
 }
 

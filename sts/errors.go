@@ -1,8 +1,11 @@
 package sts
 
 import (
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/aws/smithy-go"
 )
 
 // The typed errors below are what sts returns for failed AWS calls; all are
@@ -155,6 +158,23 @@ func (e *APIError) Error() string {
 
 func (e *APIError) Unwrap() error { return e.Err }
 
+// BadAnswerError: the endpoint answered, but not as AWS answers: a body
+// that is no AWS reply (another server or a proxy behind the endpoint, an
+// empty 500 after every retry). AWS's own errors are *APIError.
+type BadAnswerError struct {
+	Operation  string
+	Endpoint   string
+	HTTPStatus int
+	Attempts   int
+	Err        error
+}
+
+func (e *BadAnswerError) Error() string {
+	return fmt.Sprintf("%s: the answer from %s (HTTP %d) is not an AWS reply", e.Operation, e.Endpoint, e.HTTPStatus)
+}
+
+func (e *BadAnswerError) Unwrap() error { return e.Err }
+
 // KeyNotListedError: IAM listed the user's keys and the key was not among
 // them (the key belongs to another user, or was just deleted).
 type KeyNotListedError struct {
@@ -180,4 +200,12 @@ func MaskKeyID(id string) string {
 	default:
 		return "…"
 	}
+}
+
+// FromSDK reports whether err carries an AWS SDK operation error
+// ("operation error STS: AssumeRole, https response error ..."), which is
+// for logs, not for people, unless a sentence says what it is about.
+func FromSDK(err error) bool {
+	var op *smithy.OperationError
+	return errors.As(err, &op)
 }

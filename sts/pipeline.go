@@ -302,9 +302,10 @@ func isAWSError(err error) bool {
 		throttled   *ThrottledError
 		unreachable *UnreachableError
 		api         *APIError
+		bad         *BadAnswerError
 	)
 	return errors.As(err, &rejected) || errors.As(err, &denied) || errors.As(err, &expired) || errors.As(err, &skew) ||
-		errors.As(err, &throttled) || errors.As(err, &unreachable) || errors.As(err, &api)
+		errors.As(err, &throttled) || errors.As(err, &unreachable) || errors.As(err, &api) || errors.As(err, &bad)
 }
 
 // staleSession reports whether err means a session (not the long-term key)

@@ -60,6 +60,7 @@ func encodeFailure(err error, at time.Time, call string) ([]byte, bool) {
 		throttled   *ThrottledError
 		unreachable *UnreachableError
 		api         *APIError
+		bad         *BadAnswerError
 	)
 	switch {
 	case errors.As(err, &rejected):
@@ -77,6 +78,8 @@ func encodeFailure(err error, at time.Time, call string) ([]byte, bool) {
 		f.Type, f.Operation, f.Endpoint, f.TimedOut = "unreachable", unreachable.Operation, unreachable.Endpoint, unreachable.TimedOut
 	case errors.As(err, &api):
 		f.Type, f.Operation, f.Code, f.Message, f.HTTPStatus, f.RequestID = "api", api.Operation, api.Code, api.Message, api.HTTPStatus, api.RequestID
+	case errors.As(err, &bad):
+		f.Type, f.Operation, f.Endpoint, f.HTTPStatus, f.Attempts = "bad-answer", bad.Operation, bad.Endpoint, bad.HTTPStatus, bad.Attempts
 	default:
 		return nil, false
 	}
@@ -101,6 +104,8 @@ func (f sharedFailure) err() error {
 		return &UnreachableError{Operation: f.Operation, Endpoint: f.Endpoint, TimedOut: f.TimedOut, Err: shared}
 	case "api":
 		return &APIError{Code: f.Code, Message: f.Message, Operation: f.Operation, HTTPStatus: f.HTTPStatus, RequestID: f.RequestID, Err: shared}
+	case "bad-answer":
+		return &BadAnswerError{Operation: f.Operation, Endpoint: f.Endpoint, HTTPStatus: f.HTTPStatus, Attempts: f.Attempts, Err: shared}
 	}
 	return nil
 }
