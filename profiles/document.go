@@ -61,12 +61,12 @@ type Document struct {
 // occurrence is one section header and the lines under it, as byte offsets
 // into the text (int32: files are under 2 GiB).
 type occurrence struct {
-	hdr, body, end int32 // header line start, the line after it, next header (or end of text)
-	line           int32 // 0-based line number of the header
-	name, nameEnd  int32 // the name between the brackets
-	indent         int32 // the header's indent: configparser's indent_level after it
-	next           int32 // the next occurrence of the same name ([DEFAULT] only), or -1
-	repeat         bool  // not the name's first occurrence
+	body, end     int32 // byte offsets: the line after the header, the next header (or end of text)
+	line          int32 // 0-based line number of the header
+	name, nameEnd int32 // the name between the brackets
+	indent        int32 // the header's indent: configparser's indent_level after it
+	next          int32 // the next occurrence of the same name ([DEFAULT] only), or -1
+	repeat        bool  // not the name's first occurrence
 }
 
 // maxSize is the largest file ParseDocument reads (offsets are int32).
@@ -284,7 +284,7 @@ func (d *Document) index() error {
 				d.secs[cur].end = int32(at)
 			}
 			cur = len(d.secs)
-			d.secs = append(d.secs, occurrence{hdr: int32(at), body: int32(next), end: int32(len(s)), line: int32(line),
+			d.secs = append(d.secs, occurrence{body: int32(next), end: int32(len(s)), line: int32(line),
 				name: int32(at + li.start), nameEnd: int32(at + li.end), indent: int32(li.indent), next: -1, repeat: seen})
 			if !seen {
 				d.names.add(d, name, cur)
@@ -302,7 +302,7 @@ func (d *Document) index() error {
 				return &ParseError{Line: line + 1, Msg: "key " + li.key + " comes before any [section] header; put it under [default] or [profile NAME]"}
 			}
 			ks := &keys
-			inDefault := cur >= 0 && cur == lastDefault
+			inDefault := cur == lastDefault
 			if inDefault {
 				ks = &defaultKeys // a repeated [DEFAULT] continues the first
 			}
