@@ -128,7 +128,7 @@ func explainRejectedKey(r *sts.RejectedKeyError, owner string, notStored *keyNot
 	case r.WrongSecret():
 		e.message = fmt.Sprintf("AWS rejected %s: the stored secret access key does not belong to this key id (%s)", whose, r.Code)
 		if notStored != nil {
-			e.message = fmt.Sprintf("AWS rejected %s: the secret access key given does not belong to this key id (%s)", whose, r.Code)
+			e.message = fmt.Sprintf("AWS rejected %s: the secret access key does not belong to this key id (%s)", whose, r.Code)
 		}
 		e.hints = append(e.hints, "Store the key again with its matching secret: "+add+".")
 	case notStored != nil:

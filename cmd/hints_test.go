@@ -138,7 +138,8 @@ var placeholders = regexp.MustCompile(`\b(PROFILE|NAME|OTHER|ACCOUNT|CODE|DURATI
 // can print it and checks each hint against that command: a flag offered
 // as the printing command's own ("run it again with --refresh") is one it
 // has; a command line it quotes ('awskeep clear work') is a real command
-// with real flags; and no hint leaves a placeholder for the user to fill.
+// with real flags; and no hint or message leaves a placeholder for the user
+// to fill.
 func TestHintsApplyToTheCommand(t *testing.T) {
 	te := newTestEnv(t)
 	root := newRootCmd(te.f)
@@ -169,6 +170,9 @@ func TestHintsApplyToTheCommand(t *testing.T) {
 			e := explainFor(tc.err, hintsFor(c))
 			if e.message == "" {
 				t.Errorf("%s, %s: no message", tc.name, c.CommandPath())
+			}
+			if m := placeholders.FindString(e.message); m != "" {
+				t.Errorf("%s, printed by %s: placeholder %q in the message: %s", tc.name, c.CommandPath(), m, e.message)
 			}
 			for _, h := range e.hints {
 				for _, problem := range hintProblems(root, c, h) {

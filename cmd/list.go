@@ -145,7 +145,7 @@ func runList(_ context.Context, opts *listOptions) error {
 		return enc.Encode(rows)
 	}
 	if len(rows) == 0 {
-		fmt.Fprintln(f.IO.Out, "No profiles and no stored keys. Add a key with: awskeep add PROFILE")
+		fmt.Fprintln(f.IO.Out, "No profiles and no stored keys. Add a key with: awskeep add default (or another profile name)")
 		return nil
 	}
 	tw := newHumanTable(f.IO.Out)

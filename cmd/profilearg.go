@@ -63,7 +63,7 @@ func profileFromEnv(f *factory) (string, bool) {
 type noProfilesError struct{ config string }
 
 func (e *noProfilesError) Error() string {
-	return fmt.Sprintf("no profiles in %s to choose from; add one with 'awskeep add PROFILE'", e.config)
+	return fmt.Sprintf("no profiles in %s to choose from; name the profile on the command line ('awskeep add default' stores a key for a new profile default)", e.config)
 }
 
 // pickFromProfiles offers the profiles of the config files to pick from.
