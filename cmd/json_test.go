@@ -47,6 +47,8 @@ func TestEveryJSONOutputFollowsTheSchema(t *testing.T) {
 			now := te.f.Now()
 			store := storeKey(t, te, vault.Key{Profile: "base", AccessKeyID: "AKIABASEBASEBASE0001", SecretAccessKey: "secret-0000000000000000",
 				CreatedAt: now.Add(-100 * 24 * time.Hour), AddedAt: now.Add(-time.Hour)})
+			// A key whose profile is gone from the config.
+			storeKey(t, te, vault.Key{Profile: "gone", AccessKeyID: "AKIAGONEGONEGONE0002", SecretAccessKey: "secret-0000000000000000", CreatedAt: now, AddedAt: now})
 			for i, s := range []vault.Session{
 				{ID: "gst-plain", Profile: "base", Expiration: now.Add(11 * time.Hour)},
 				{ID: "gst-mfa", Profile: "base", Expiration: now.Add(5 * time.Hour)},
@@ -59,7 +61,7 @@ func TestEveryJSONOutputFollowsTheSchema(t *testing.T) {
 				}
 			}
 			te.f.resetVault()
-			return []string{"base", "prod", "portal", "legacy"}
+			return []string{"base", "prod", "portal", "legacy", "gone"}
 		},
 	}
 	for name, setup := range fixtures {
@@ -79,7 +81,9 @@ func TestEveryJSONOutputFollowsTheSchema(t *testing.T) {
 			run("profile", "list", "--json")
 			run("keyring", "status", "--json")
 			for _, p := range profiles {
-				run("profile", "show", p, "--json")
+				if p != "gone" { // not in the config: profile show refuses it
+					run("profile", "show", p, "--json")
+				}
 			}
 			aws := &slowAWS{identityCalls: map[string]int{}}
 			opts := aws.options(te)
@@ -105,6 +109,9 @@ func TestEveryJSONOutputFollowsTheSchema(t *testing.T) {
 			}
 			if name == "populated" && !bytes.Contains(outputs["list --json"], []byte(`"expiration"`)) {
 				t.Errorf("list --json shows no session:\n%s", outputs["list --json"])
+			}
+			if name == "populated" && !bytes.Contains(outputs["doctor --json"], []byte(`"profile": "gone"`)) {
+				t.Errorf("doctor --json does not report the key without a profile:\n%s", outputs["doctor --json"])
 			}
 		})
 	}
@@ -160,4 +167,31 @@ func checkJSONSchema(path string, v any, isProfile map[string]bool) []string {
 		}
 	}
 	return problems
+}
+
+// The checker itself finds each kind of break.
+func TestJSONSchemaCheckCatches(t *testing.T) {
+	isProfile := map[string]bool{"prod": true}
+	for doc, want := range map[string]string{
+		`{"sessions": null}`:                          "is null",
+		`[{"name": "prod"}]`:                          `nothing else is "name"`,
+		`{"owner": "prod"}`:                           `belongs under "profile"`,
+		`{"expiration": "2026-11-23T13:00:00+01:00"}`: "UTC",
+		`{"expiration": 1764000000}`:                  "RFC 3339 string",
+		`{"key_age": 12}`:                             "with its unit",
+		`{"left": "5 min"}`:                           "with its unit",
+	} {
+		var v any
+		if err := json.Unmarshal([]byte(doc), &v); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(checkJSONSchema("$", v, isProfile), "; "); !strings.Contains(got, want) {
+			t.Errorf("%s: problems %q, want one saying %q", doc, got, want)
+		}
+	}
+	var ok any
+	_ = json.Unmarshal([]byte(`{"profile": "prod", "sessions": [], "expiration": "2026-11-23T12:00:00Z", "seconds_left": 5, "key_age_seconds": 1}`), &ok)
+	if got := checkJSONSchema("$", ok, isProfile); len(got) != 0 {
+		t.Errorf("a good document: %v", got)
+	}
 }
