@@ -788,33 +788,45 @@ func (d *Document) value(section, key string) (Value, bool) {
 	return Value{Text: d.valueOf(k), Line: k.line + 1}, true
 }
 
-// line is one line of the table that edits and SDKDifferences work on.
+// line is one line of the table that edits and SDKDifferences work on:
+// offsets into the text it was read from, no pointers.
 type line struct {
-	text    string // without its terminator
-	eol     string // "\n", "\r\n", "\r", or "" for a last line without one
-	at      int    // byte offset in the text
-	kind    lineKind
-	section string // header: its name; others: the section they are in
-	indent  int    // leading white space characters
+	at     int   // byte offset of the line
+	n      int32 // length of its text, without the terminator
+	eolLen uint8 // length of its terminator
+	kind   lineKind
+	indent int // leading white space characters
 	// header: byte range of the name inside the brackets
 	// key: byte range of the (trimmed) value
 	start, end int
-	key        string // key lines: lower-cased key
+}
+
+// text is the line without its terminator, in src (the text the table was
+// read from).
+func (l line) text(src string) string { return src[l.at : l.at+int(l.n)] }
+
+// eol is the line's terminator: "\n", "\r\n", "\r", or "" for a last line
+// without one.
+func (l line) eol(src string) string {
+	end := l.at + int(l.n)
+	return src[end : end+int(l.eolLen)]
 }
 
 // lineTable classifies every line of the document.
 func (d *Document) lineTable() []line {
 	t := make([]line, 0, strings.Count(d.src, "\n")+1)
 	var sc scanner
-	section := ""
 	for at := 0; at < len(d.src); {
 		text, eol, next := nextLine(d.src, at)
 		li := sc.classify(text)
-		if li.kind == kindHeader {
-			section = text[li.start:li.end]
-		}
-		t = append(t, line{text: text, eol: eol, at: at, kind: li.kind, section: section, indent: li.indent, start: li.start, end: li.end, key: li.key})
+		t = append(t, line{at: at, n: int32(len(text)), eolLen: uint8(len(eol)), kind: li.kind, indent: li.indent, start: li.start, end: li.end})
 		at = next
 	}
 	return t
+}
+
+// lineKey is the (lower-cased) key of key line l.
+func lineKey(l line, src string) string {
+	key, _, _, _ := parseKeyLine(pyStrip(l.text(src)))
+	return key
 }

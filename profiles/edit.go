@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // ConfigSection is the config-file section of a profile: "default" for the
@@ -55,6 +56,8 @@ func checkSectionName(name string) string {
 		return "it has blanks around it, which the AWS CLI would keep in the name"
 	case strings.ContainsAny(name, "[]#;\r\n"):
 		return `it may not contain [ ] # ; or line breaks`
+	case !utf8.ValidString(name):
+		return "it is not UTF-8 text"
 	}
 	return ""
 }
@@ -92,6 +95,10 @@ func (d *Document) Set(section, key, value string) {
 	}
 	if strings.ContainsAny(value, "\r\n") {
 		d.refuse(&InvalidEditError{Section: section, Key: key, Value: value, Msg: "the value may not contain line breaks"})
+		return
+	}
+	if !utf8.ValidString(key + value) {
+		d.refuse(&InvalidEditError{Section: section, Key: key, Value: value, Msg: "the key and value must be UTF-8 text"})
 		return
 	}
 
@@ -134,8 +141,9 @@ func (d *Document) refuseBroken(section, key, value string, err error) {
 // replaceValue swaps the value of key line i, dropping its continuation.
 func (d *Document) replaceValue(t []line, i int, value string) error {
 	l := t[i]
+	text := l.text(d.src)
 	span := keySpan(t, i)
-	prefix, suffix := l.text[:l.start], l.text[l.end:]
+	prefix, suffix := text[:l.start], text[l.end:]
 	switch {
 	case value == "":
 		prefix, suffix = strings.TrimRight(prefix, " \t"), ""
@@ -149,11 +157,11 @@ func (d *Document) replaceValue(t []line, i int, value string) error {
 		}
 	}
 	newText := prefix + value + suffix
-	if newText == l.text && span == i {
+	if newText == text && span == i {
 		return nil
 	}
-	eol := l.eol
-	if span == len(t)-1 && t[span].eol == "" {
+	eol := l.eol(d.src)
+	if span == len(t)-1 && t[span].eolLen == 0 {
 		eol = "" // the file ended without a newline, and still does
 	}
 	return d.splice(t, i, span+1, []string{newText + eol}, true)
@@ -209,15 +217,15 @@ func (d *Document) keyLine(t []line, ref int, key, value string) string {
 			}
 		}
 	} else {
-		indent = t[ref].text[:t[ref].indent]
+		indent = t[ref].text(d.src)[:t[ref].indent]
 	}
 	if ref >= 0 {
-		r := t[ref]
-		if i := strings.IndexAny(r.text, "=:"); i >= 0 {
-			before := r.text[len(strings.TrimRight(r.text[:i], " \t")):i]
+		r, text := t[ref], t[ref].text(d.src)
+		if i := strings.IndexAny(text, "=:"); i >= 0 {
+			before := text[len(strings.TrimRight(text[:i], " \t")):i]
 			after := before // a ref with an empty value shows no blanks after "="
 			if r.start > i+1 {
-				after = r.text[i+1 : r.start]
+				after = text[i+1 : r.start]
 			}
 			delim = before + "=" + after
 		}
@@ -294,7 +302,7 @@ func (d *Document) RenameSection(old, new string) error {
 	b.Grow(len(d.src) + len(new) - len(old))
 	done := 0
 	for _, l := range t {
-		if l.kind == kindHeader && l.section == old {
+		if l.kind == kindHeader && l.text(d.src)[l.start:l.end] == old {
 			b.WriteString(d.src[done : l.at+l.start])
 			b.WriteString(new)
 			done = l.at + l.end
@@ -354,9 +362,9 @@ func (d *Document) insertLines(t []line, at int, texts []string) error {
 	for i, text := range texts {
 		added[i] = text + d.eol
 	}
-	if at == len(t) && at > 0 && t[at-1].eol == "" {
+	if at == len(t) && at > 0 && t[at-1].eolLen == 0 {
 		added[len(added)-1] = texts[len(texts)-1]
-		return d.splice(t, at-1, at, append([]string{t[at-1].text + d.eol}, added...), true)
+		return d.splice(t, at-1, at, append([]string{t[at-1].text(d.src) + d.eol}, added...), true)
 	}
 	return d.splice(t, at, at, added, false)
 }
@@ -364,8 +372,8 @@ func (d *Document) insertLines(t []line, at int, texts []string) error {
 // removeLines removes lines [from, to). If that removes the last line and
 // the file ended without a newline, the new last line loses its terminator.
 func (d *Document) removeLines(t []line, from, to int) error {
-	if to == len(t) && from > 0 && t[len(t)-1].eol == "" {
-		return d.splice(t, from-1, to, []string{t[from-1].text}, true)
+	if to == len(t) && from > 0 && t[len(t)-1].eolLen == 0 {
+		return d.splice(t, from-1, to, []string{t[from-1].text(d.src)}, true)
 	}
 	return d.splice(t, from, to, nil, false)
 }
@@ -393,38 +401,30 @@ func (d *Document) splice(t []line, from, to int, lines []string, keep bool) err
 	}
 	b.WriteString(d.src[end:])
 	shift := len(lines) - (to - from)
-	return d.rewrite(b.String(), t, func(i int) int {
+	return d.rewrite(b.String(), t, func(k int) int {
 		switch {
-		case i < from:
-			return i
-		case i >= to:
-			return i + shift
-		case keep && i == from:
-			return i
+		case k < from:
+			return k
+		case k >= from+len(lines):
+			return k - shift
+		case keep && k == from:
+			return k
 		}
 		return -1
 	})
 }
 
 // rewrite makes src the document's text after an edit; old is the table
-// before it and moved maps an old line to its new index (-1 when it went).
-// An edit can move an indented header or key line under a key line with
-// less indent, which would turn it into that key's continuation; such a
-// line loses its indent, so it keeps meaning what it meant.
+// before it and was maps a line of src to the old line it is (-1 for a new
+// line). An edit can move an indented header or key line under a key line
+// with less indent, which would turn it into that key's continuation; such
+// a line loses its indent, so it keeps meaning what it meant.
 //
 // An edit can also make the AWS CLI refuse the file: a [DEFAULT] key whose
 // nested block has a line without "=" counts once a section lacks that key
 // of its own (botocore reads it for that section). Then the document stays
 // as it was and rewrite returns the *ParseError.
-func (d *Document) rewrite(src string, old []line, moved func(int) int) error {
-	was := map[int]bool{} // new indexes of lines that were headers or keys
-	for i, l := range old {
-		if l.kind == kindHeader || l.kind == kindKey {
-			if j := moved(i); j >= 0 {
-				was[j] = true
-			}
-		}
-	}
+func (d *Document) rewrite(src string, old []line, was func(int) int) error {
 	before := d.src
 	for {
 		d.src = src
@@ -434,12 +434,17 @@ func (d *Document) rewrite(src string, old []line, moved func(int) int) error {
 		}
 		var b strings.Builder
 		done, fixed := 0, false
-		for i, l := range d.lineTable() {
-			if was[i] && l.kind == kindContinuation {
-				b.WriteString(src[done:l.at])
-				done = l.at + len(l.text) - len(strings.TrimLeftFunc(l.text, isPySpace))
-				fixed = true
+		var sc scanner
+		for at, k := 0, 0; at < len(src); k++ {
+			text, _, next := nextLine(src, at)
+			if sc.classify(text).kind == kindContinuation {
+				if j := was(k); j >= 0 && (old[j].kind == kindHeader || old[j].kind == kindKey) {
+					b.WriteString(src[done:at])
+					done = at + len(text) - len(strings.TrimLeftFunc(text, isPySpace))
+					fixed = true
+				}
 			}
+			at = next
 		}
 		if !fixed {
 			return nil

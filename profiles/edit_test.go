@@ -176,6 +176,8 @@ func TestRefusedEdits(t *testing.T) {
 		{"key starting with #", func(d *Document) { d.Set("default", "#a", "v") }},
 		{"empty key", func(d *Document) { d.Set("default", "", "v") }},
 		{"key with blanks configparser strips", func(d *Document) { d.Set("default", "\x1ek", "v") }},
+		{"value not UTF-8", func(d *Document) { d.Set("default", "k", "\xe9") }},
+		{"section not UTF-8", func(d *Document) { d.AddSection("profile \xe9") }},
 		{"section with ]", func(d *Document) { d.AddSection("a]b") }},
 		{"section with newline", func(d *Document) { d.Set("a\nb", "k", "v") }},
 		{"empty section", func(d *Document) { d.AddSection("") }},

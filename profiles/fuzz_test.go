@@ -23,7 +23,7 @@ func snapshot(d *Document) map[string]map[string]string {
 			b.WriteString(d.valueOf(k))
 			for _, c := range t[k.line+1 : keySpan(t, k.line)+1] {
 				if c.kind == kindContinuation {
-					b.WriteString("\x00" + strings.TrimSpace(c.text))
+					b.WriteString("\x00" + strings.TrimSpace(c.text(d.src)))
 				}
 			}
 			out[sec][k.key] = b.String()

@@ -106,7 +106,8 @@ func (d *Document) sdkDifferences(file string, config bool) []Difference {
 	t := d.lineTable()
 	for i := range t {
 		l := &t[i]
-		if l.eol == "\r" && !loneCR {
+		text := l.text(d.src)
+		if l.eol(d.src) == "\r" && !loneCR {
 			loneCR = true
 			add(i, "a lone carriage return ends this line", "the line goes on past it (it splits at \\n only)",
 				"save the file with \\n (or \\r\\n) line ends")
@@ -114,16 +115,17 @@ func (d *Document) sdkDifferences(file string, config bool) []Difference {
 		switch l.kind {
 		case kindHeader:
 			owner = nil
-			cliName, cliOK := cliProfile(l.section)
-			goSec, isHeader := goHeader(l.text)
+			section := text[l.start:l.end]
+			cliName, cliOK := cliProfile(section)
+			goSec, isHeader := goHeader(text)
 			if !isHeader {
-				add(i, fmt.Sprintf("section [%s], %s", l.section, describeProfile(cliName, cliOK)),
+				add(i, fmt.Sprintf("section [%s], %s", section, describeProfile(cliName, cliOK)),
 					"no section header (what follows counts for the section above)",
 					"leave nothing but a # comment after the ], and no # or ; inside the brackets")
 				continue
 			}
 			goName, goOK := goProfile(goSec)
-			if l.section == defaultSection {
+			if section == defaultSection {
 				add(i, "no profile; its keys count for every section of the file", describeProfile(goName, goOK)+", inherited by none",
 					"copy its keys into the profiles that need them and delete [DEFAULT]")
 				continue
@@ -144,22 +146,23 @@ func (d *Document) sdkDifferences(file string, config bool) []Difference {
 			}
 		case kindKey:
 			owner = l
-			cli := l.text[l.start:l.end]
-			if g := goValue(l.text); g != cli {
+			cli := text[l.start:l.end]
+			if g := goValue(text); g != cli {
 				fix := "put the comment on a line of its own"
 				if strings.Trim(cli, `"'`) == g {
 					fix = "remove the quotes"
 				}
-				add(i, fmt.Sprintf("%s = %s", l.key, quote(cli)), fmt.Sprintf("%s = %s", l.key, quote(g)), fix)
+				key := lineKey(*l, d.src)
+				add(i, fmt.Sprintf("%s = %s", key, quote(cli)), fmt.Sprintf("%s = %s", key, quote(g)), fix)
 			}
 		case kindContinuation:
-			if _, isHeader := goHeader(l.text); isHeader {
-				add(i, "part of the value of "+owner.key+" (an indented line)", "a section header",
+			if _, isHeader := goHeader(text); isHeader {
+				add(i, "part of the value of "+lineKey(*owner, d.src)+" (an indented line)", "a section header",
 					"remove the indentation")
 				continue
 			}
-			if owner != nil && owner.start != owner.end && strings.ContainsAny(l.text, "=:") {
-				add(i, "part of the value of "+owner.key+" (an indented line)", "a key of its own",
+			if owner != nil && owner.start != owner.end && strings.ContainsAny(text, "=:") {
+				add(i, "part of the value of "+lineKey(*owner, d.src)+" (an indented line)", "a key of its own",
 					"remove the indentation if it is a key, or put the value on one line")
 			}
 		}

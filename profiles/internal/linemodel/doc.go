@@ -4,10 +4,11 @@
 // by any command, as the oracle that profiles' differential test compares
 // the current document with (parse errors, values, edits byte for byte).
 //
-// Two bugs are fixed here as in profiles, so that the two still agree: the
-// indent of a line an edit would turn into a continuation is stripped of
-// every blank Python strips (" \t" alone could loop for ever), and a key
-// with such blanks around it is refused.
+// Bugs fixed in profiles are fixed here too, so that the two still agree:
+// the indent of a line an edit would turn into a continuation is stripped
+// of every blank Python strips (" \t" alone could loop for ever), a key
+// with such blanks around it is refused, and so are names, keys and values
+// that are not UTF-8.
 package linemodel
 
 import "fmt"

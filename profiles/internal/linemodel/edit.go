@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // InvalidEditError reports an edit the file format cannot hold, such as a
@@ -42,6 +43,8 @@ func checkSectionName(name string) string {
 		return "it has blanks around it, which the AWS CLI would keep in the name"
 	case strings.ContainsAny(name, "[]#;\r\n"):
 		return `it may not contain [ ] # ; or line breaks`
+	case !utf8.ValidString(name):
+		return "it is not UTF-8 text"
 	}
 	return ""
 }
@@ -79,6 +82,10 @@ func (d *Document) Set(section, key, value string) {
 	}
 	if strings.ContainsAny(value, "\r\n") {
 		d.refuse(&InvalidEditError{Section: section, Key: key, Value: value, Msg: "the value may not contain line breaks"})
+		return
+	}
+	if !utf8.ValidString(key + value) {
+		d.refuse(&InvalidEditError{Section: section, Key: key, Value: value, Msg: "the key and value must be UTF-8 text"})
 		return
 	}
 
