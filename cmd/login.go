@@ -122,6 +122,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		creds = res.Credentials
 	}
 	region := firstOf(opts.Region, r.Getenv("AWS_REGION"), r.Getenv("AWS_DEFAULT_REGION"), chain.Target().Region, chain.Source().Region)
+	done := f.status().waiting("asking the AWS sign-in endpoint for a console sign-in token")
 	signinURL, err := sts.SigninURL(ctx, sts.SigninRequest{
 		Credentials:     creds,
 		SessionDuration: plan.SessionDuration,
@@ -132,6 +133,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		Endpoint:        f.Getenv("AWSKEEP_SIGNIN_ENDPOINT"),
 		Log:             f.Log,
 	})
+	done()
 	if err != nil {
 		return err
 	}

@@ -3,9 +3,12 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -308,4 +311,33 @@ func TestStatusLineEscapesControlBytes(t *testing.T) {
 	if got := strings.TrimPrefix(term.String(), clearLine); strings.ContainsRune(got, 0x1b) {
 		t.Errorf("line %q holds an escape byte", got)
 	}
+}
+
+// login on a terminal shows its wait for the federation endpoint, cleared
+// before the URL is printed.
+func TestLoginWaitShown(t *testing.T) {
+	te := newTestEnv(t)
+	timers := &fakeTimers{}
+	te.f.IO.stderrIsTerminal = func() bool { return true }
+	fake := &fakeSTS{now: te.f.Now}
+	te.env["AWS_ENDPOINT_URL"] = fake.start(t)
+	fed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		timers.fireRunning(t) // a second passes while the endpoint answers
+		json.NewEncoder(w).Encode(map[string]string{"SigninToken": "tok"})
+	}))
+	defer fed.Close()
+	te.env["AWSKEEP_SIGNIN_ENDPOINT"] = fed.URL
+	te.writeFile(t, ".aws/config", "[profile base]\n[profile role]\nsource_profile = base\nrole_arn = arn:aws:iam::111111111111:role/r\n")
+	now := te.f.Now()
+	storeKey(t, te, vault.Key{Profile: "base", AccessKeyID: "AKIABASEKEY000000001", SecretAccessKey: "base-secret-0000000000000000000000000000", CreatedAt: now, AddedAt: now})
+	te.f.resetVault()
+	te.f.statusAfter = timers.after
+	if code := te.run("login", "role", "--stdout"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, te.stderr)
+	}
+	want := clearLine + "asking the AWS sign-in endpoint for a console sign-in token…" + clearLine
+	if got := te.stderr.String(); got != want {
+		t.Errorf("stderr = %q, want %q", got, want)
+	}
+	mustContain(t, "stdout", te.stdout.String(), "SigninToken=tok")
 }

@@ -441,7 +441,9 @@ func (r *Resolver) FederationCredentials(ctx context.Context, chain *profiles.Ch
 		user = c.Key.UserName
 	}
 	cfg := r.clientConfig(chain)
+	done := r.Waiting.start("asking AWS STS for a federation token for " + chain.Target().Profile)
 	creds, err := GetFederationToken(ctx, cfg, c.StaticKey, FederationName(user, chain.Target().Profile), FederationPolicy, d)
+	done()
 	if err != nil {
 		return Credentials{}, r.failure(chain, src, id, err)
 	}

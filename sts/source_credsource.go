@@ -151,14 +151,16 @@ func (s *credentialSource) obtain(ctx context.Context) (SourceCredentials, error
 			}
 		})
 	}
+	where := "the instance metadata service"
+	if s.hop.CredentialSource == CredentialSourceECS {
+		where = "the container credentials endpoint"
+	}
 	callCtx, cancel := s.env.Config.withTimeout(ctx)
 	defer cancel()
+	done := s.env.Waiting.start("asking " + where + " for " + s.hop.Profile + "'s credentials")
 	c, err := p.Retrieve(callCtx)
+	done()
 	if err != nil {
-		where := "the instance metadata service"
-		if s.hop.CredentialSource == CredentialSourceECS {
-			where = "the container credentials endpoint"
-		}
 		return SourceCredentials{}, s.fail("no credentials from "+where, err)
 	}
 	out := SourceCredentials{StaticKey: StaticKey{AccessKeyID: c.AccessKeyID, SecretAccessKey: vault.Secret(c.SecretAccessKey), SessionToken: vault.Secret(c.SessionToken)}}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -68,11 +69,19 @@ func TestCredentialSourceMetadataAndContainer(t *testing.T) {
 			env := tc.env(srv.URL)
 			chain := &profiles.Chain{SourceKind: profiles.SourceCredentialSource,
 				Hops: []profiles.Hop{{Profile: "meta", RoleARN: roleARN, CredentialSource: tc.source}}}
+			waits := &waitLog{}
 			r := &Resolver{Store: newMemCache(), Getenv: func(k string) string { return env[k] },
-				Configure: func(c *ClientConfig) { *c = motoConfig() }}
+				Configure: func(c *ClientConfig) { *c = motoConfig() }, Waiting: waits.waiting}
 			res, err := r.Credentials(context.Background(), chain, Options{})
 			if err != nil {
 				t.Fatal(err)
+			}
+			where := map[string]string{CredentialSourceEC2: "the instance metadata service", CredentialSourceECS: "the container credentials endpoint"}[tc.source]
+			asking := "asking " + where + " for meta's credentials"
+			wantWaits := []string{"start " + asking, "end " + asking,
+				"start asking AWS STS for a role session for meta", "end asking AWS STS for a role session for meta"}
+			if got := waits.got(); !slices.Equal(got, wantWaits) {
+				t.Errorf("waits:\n%q\nwant\n%q", got, wantWaits)
 			}
 			id, err := GetCallerIdentity(context.Background(), motoConfig(), StaticKey{AccessKeyID: res.AccessKeyID, SecretAccessKey: res.SecretAccessKey, SessionToken: res.SessionToken})
 			if err != nil || !strings.Contains(id.ARN, ":assumed-role/"+roleName(roleARN)+"/") {
