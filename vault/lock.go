@@ -80,9 +80,9 @@ func waitWords(ctx context.Context, f *os.File, file string) string {
 // messages of those who wait (waitWords). Best effort: a lock without it
 // still locks.
 func markHolder(f *os.File) {
-	if f.Truncate(0) == nil {
-		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
-	}
+	// Fixed width, so the write replaces any earlier pid whole without a
+	// truncate (which costs a metadata update on every lock).
+	_, _ = f.WriteAt(fmt.Appendf(nil, "%-19d\n", os.Getpid()), 0)
 }
 
 // sleepCtx pauses for d or until ctx ends.
