@@ -5,7 +5,7 @@ import (
 	"errors"
 	"io"
 
-	"github.com/charmbracelet/huh"
+	"charm.land/huh/v2"
 )
 
 // pickerCanceledError: the user left the picker without choosing.
