@@ -43,9 +43,10 @@ credential_process = sh -c 'echo nope; exit 3'
 	r = u.run("", nil, "doctor", "onsource")
 	contains(t, "doctor", r.stdout, "sso gets its credentials from another tool")
 
-	// A credential_process that runs awskeep itself is never followed.
+	// A credential_process that runs awskeep itself is never followed; the
+	// message names the profile to ask for.
 	r = u.run("", nil, "export", "self")
-	if r.code != 1 || !strings.Contains(r.stderr, "no key is stored for profile self") {
+	if r.code != 1 || !strings.Contains(r.stderr, "profile self is how other tools reach awskeep") || !strings.Contains(r.stderr, "awskeep export onsource") {
 		t.Errorf("self-referencing credential_process: %d %s", r.code, r.stderr)
 	}
 	// A failing tool is named, with the way out.
