@@ -164,9 +164,10 @@ func runProfileImport(ctx context.Context, opts *profileImportOptions) error {
 		f.ReloadProfiles()
 	}
 	if report.imported > 0 {
+		first := printable(todo[0].name)
 		fmt.Fprintf(f.IO.ErrOut, "\nTools that read ~/.aws/credentials can get these keys from awskeep instead. Either run them\n"+
-			"under 'awskeep exec PROFILE -- COMMAND', or add to each profile in %s:\n"+
-			"  credential_process = awskeep credential-process PROFILE\n", printable(set.Paths().Config))
+			"under 'awskeep exec %s -- COMMAND', or add to each profile in %s (with its own name):\n"+
+			"  credential_process = awskeep credential-process %s\n", first, printable(set.Paths().Config), first)
 	}
 	return report.finish()
 }

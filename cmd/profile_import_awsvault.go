@@ -55,6 +55,7 @@ func importFromAWSVault(ctx context.Context, opts *profileImportOptions) error {
 		return err
 	}
 	report := &importReport{w: f.IO.ErrOut, from: "aws-vault's keyring", flags: " --from aws-vault"}
+	var firstImported string // the example in the closing lines
 	for _, name := range names {
 		err := importOneFromAWSVault(ctx, opts, from, store, set, name)
 		var nothing *importNothingToDo
@@ -68,16 +69,19 @@ func importFromAWSVault(ctx context.Context, opts *profileImportOptions) error {
 			}
 			report.skip(name, "", err)
 		default:
+			if report.imported == 0 {
+				firstImported = printable(name)
+			}
 			report.imported++
 		}
 	}
 	f.ReloadProfiles()
 	if report.imported > 0 {
-		fmt.Fprintf(f.IO.ErrOut, "\nUse them as before: 'awskeep exec PROFILE CMD', or\n"+
-			"  credential_process = awskeep credential-process PROFILE\n")
+		fmt.Fprintf(f.IO.ErrOut, "\nUse them as before: 'awskeep exec %s CMD', or in the profile (each with its own name)\n"+
+			"  credential_process = awskeep credential-process %s\n", firstImported, firstImported)
 		if !opts.Remove {
 			fmt.Fprintf(f.IO.ErrOut, "aws-vault's copies are still in its %s keyring; once awskeep works for you, run\n"+
-				"'awskeep profile import --from aws-vault --remove' (or 'aws-vault remove PROFILE').\n", from.Backend())
+				"'awskeep profile import --from aws-vault --remove' (or 'aws-vault remove %s' for each).\n", from.Backend(), firstImported)
 		}
 	}
 	return report.finish()

@@ -72,7 +72,11 @@ func TestImportGoesOnPastMalformedProfiles(t *testing.T) {
 		"Nothing to import for temp: it holds temporary credentials",
 		"Imported 2, skipped 3, nothing to import for 1.",
 		"awskeep: 3 profiles not imported (badid, nosecret, shortsecret), 2 imported",
-		"awskeep profile import badid nosecret shortsecret")
+		"awskeep profile import badid nosecret shortsecret",
+		"'awskeep exec good -- COMMAND'", "credential_process = awskeep credential-process good")
+	if strings.Contains(out, "PROFILE") {
+		t.Errorf("a placeholder instead of a profile name:\n%s", out)
+	}
 	got := te.readFile(t, ".aws/credentials")
 	for _, gone := range []string{"AKIAAAAAAAAAAAAAAAA1", "AKIAAAAAAAAAAAAAAAA5"} {
 		if strings.Contains(got, gone) {
@@ -148,6 +152,7 @@ func TestImportFromAWSVaultGoesOnPastBadKeys(t *testing.T) {
 	mustContain(t, "stderr", te.stderr.String(),
 		"Imported good: key",
 		"Skipped badid: \"AKIA-short\" is not an access key ID",
+		"'awskeep exec good CMD'", "'aws-vault remove good' for each",
 		"Nothing to import for held: awskeep already holds this key.",
 		"Imported 1, skipped 1, nothing to import for 1.",
 		"awskeep: 1 profile not imported (badid), 1 imported; the skipped keys stay in aws-vault's keyring",

@@ -71,7 +71,7 @@ func runProfileList(_ context.Context, opts *profileListOptions) error {
 	}
 	if len(rows) == 0 {
 		paths := set.Paths()
-		fmt.Fprintf(out, "No profiles in %s or %s.\nAdd one with: awskeep add NAME\n", paths.Config, paths.Credentials)
+		fmt.Fprintf(out, "No profiles in %s or %s.\nAdd one with: awskeep add default\n", paths.Config, paths.Credentials)
 		return nil
 	}
 	tw := newHumanTable(out)

@@ -253,3 +253,13 @@ func TestListWithBadRotateAfterWarnsOnce(t *testing.T) {
 		t.Errorf("stderr names the variable %d times:\n%s", n, te.stderr)
 	}
 }
+
+// TestProfileListEmptySuggestsARealCommand: with no profiles, the way on is a
+// command that can be typed as printed, not one with a placeholder.
+func TestProfileListEmptySuggestsARealCommand(t *testing.T) {
+	te := newTestEnv(t)
+	if code := te.run("profile", "list"); code != 0 {
+		t.Fatalf("exit %d: %s", code, te.stderr)
+	}
+	mustContain(t, "output", te.stdout.String()+te.stderr.String(), "awskeep add default")
+}
