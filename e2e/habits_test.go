@@ -146,70 +146,20 @@ func TestExecChildGetsNoAWSVaultVariables(t *testing.T) {
 	}
 }
 
-// ptyKeys runs a command on a pseudo-terminal (its stdin and controlling
-// terminal; stdout to a file), and types each of argv[2]'s steps ("wait"
-// text to appear, then "send" bytes). It answers the terminal queries a
-// terminal emulator would (device attributes, background colour, cursor
-// position), gives the terminal a size (80x24; a pty starts with none),
-// kills the command if it has not ended after 30 s, and prints the transcript.
-const ptyKeys = `
-import fcntl, json, os, pty, select, struct, sys, termios, time
-out_path, steps, argv = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3:]
-pid, fd = pty.fork()
-if pid == 0:
-    out = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(out, 1)
-    os.execv(argv[0], argv)
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-seen, answered, deadline = b"", 0, time.time() + 30
-while time.time() < deadline:
-    r, _, _ = select.select([fd], [], [], 0.05)
-    if r:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-        if b"\x1b]11;?" in chunk:
-            os.write(fd, b"\x1b]11;rgb:0000/0000/0000\x1b\\")
-        if b"\x1b[c" in chunk:
-            os.write(fd, b"\x1b[?62c")
-        if b"\x1b[6n" in chunk:
-            os.write(fd, b"\x1b[1;1R")
-    if steps and steps[0]["wait"].encode() in seen[answered:]:
-        time.sleep(0.2)
-        os.write(fd, steps[0]["send"].encode())
-        answered = len(seen)
-        steps.pop(0)
-else:
-    os.kill(pid, 9)
-    seen += b"\n[ptyKeys: killed after 30 s; steps left: " + json.dumps(steps).encode() + b"]"
-_, status = os.waitpid(pid, 0)
-sys.stdout.buffer.write(seen)
-sys.exit(os.waitstatus_to_exitcode(status))
-`
-
+// keyStep: wait for Wait on the terminal, then type Send.
 type keyStep struct {
-	Wait string `json:"wait"`
-	Send string `json:"send"`
+	Wait string
+	Send string
 }
 
+// typing runs awskeep on a terminal (stdout to a file) and types each step.
 func (u *user) typing(t *testing.T, steps []keyStep, args ...string) (terminal, stdout string, code int) {
 	t.Helper()
-	outFile := filepath.Join(u.home, "pty-stdout")
-	js, _ := json.Marshal(steps)
-	cmd := exec.Command("python3", append([]string{"-c", ptyKeys, outFile, string(js), awskeepBin}, args...)...)
-	cmd.Env = u.env
-	b, err := cmd.Output()
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
+	spec := ptySpec{Stdout: u.stdoutFile()}
+	for _, s := range steps {
+		spec.Steps = append(spec.Steps, ptyStep{Wait: s.Wait, Send: s.Send})
 	}
-	out, _ := os.ReadFile(outFile)
-	return string(b), string(out), code
+	return u.onPTY(t, nil, spec, args...)
 }
 
 // TestProfilePickerOnATerminal: with no PROFILE and no AWS_PROFILE, a

@@ -2,63 +2,21 @@ package e2e
 
 import (
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// ttyDriver runs a command with a pseudo-terminal as its controlling
-// terminal and stdin, its stdout to a file (as under credential_process,
-// where stdout belongs to the caller), answers the first prompt containing
-// argv[2] with argv[3] as soon as the terminal stops echoing (a hidden
-// prompt; at the latest after 5 seconds, so an echoed answer shows), and
-// prints what appeared on the terminal.
-const ttyDriver = `
-import os, pty, sys, termios, time
-out_path, prompt, answer, argv = sys.argv[1], sys.argv[2].encode(), sys.argv[3].encode(), sys.argv[4:]
-pid, fd = pty.fork()
-if pid == 0:
-    out = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(out, 1)
-    os.execv(argv[0], argv)
-seen, answered = b"", False
-while True:
-    try:
-        chunk = os.read(fd, 1024)
-    except OSError:
-        break
-    if not chunk:
-        break
-    seen += chunk
-    if prompt and not answered and prompt in seen:
-        deadline = time.monotonic() + 5
-        while termios.tcgetattr(fd)[3] & termios.ECHO and time.monotonic() < deadline:
-            time.sleep(0.01)
-        os.write(fd, answer + b"\n")
-        answered = True
-_, status = os.waitpid(pid, 0)
-sys.stdout.buffer.write(seen)
-sys.exit(os.waitstatus_to_exitcode(status))
-`
-
-// onTerminal runs awskeep under ttyDriver; it returns the terminal
+// onTerminal runs awskeep on a terminal (stdout to a file, as under
+// credential_process) and answers the first prompt containing prompt with
+// answer once the terminal stops echoing; it returns the terminal
 // transcript and awskeep's stdout.
 func (u *user) onTerminal(t *testing.T, env []string, prompt, answer string, args ...string) (terminal, stdout string, code int) {
 	t.Helper()
-	outFile := filepath.Join(u.home, "tty-stdout")
-	argv := append([]string{"-c", ttyDriver, outFile, prompt, answer, awskeepBin}, args...)
-	cmd := exec.Command("python3", argv...)
-	cmd.Env = append(append([]string{}, u.env...), env...)
-	b, err := cmd.Output()
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
+	spec := ptySpec{Stdout: u.stdoutFile()}
+	if prompt != "" {
+		spec.Steps = []ptyStep{{Wait: prompt, Send: answer + "\n", Hidden: true}}
 	}
-	out, _ := os.ReadFile(outFile)
-	return string(b), string(out), code
+	return u.onPTY(t, env, spec, args...)
 }
 
 // TestMFAPromptOnTerminalUnderCredentialProcess: the MFA code is asked on the

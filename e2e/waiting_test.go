@@ -11,32 +11,6 @@ import (
 	"time"
 )
 
-// seenDriver runs a command with a pseudo-terminal as its controlling
-// terminal, stdin, stdout and stderr; it creates argv[2] once argv[1] has
-// appeared on the terminal, and prints what appeared there.
-const seenDriver = `
-import os, pty, sys
-needle, seen_path, argv = sys.argv[1].encode(), sys.argv[2], sys.argv[3:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(argv[0], argv)
-seen, told = b"", False
-while True:
-    try:
-        chunk = os.read(fd, 1024)
-    except OSError:
-        break
-    if not chunk:
-        break
-    seen += chunk
-    if not told and needle in seen:
-        open(seen_path, "w").close()
-        told = True
-_, status = os.waitpid(pid, 0)
-sys.stdout.buffer.write(seen)
-sys.exit(os.waitstatus_to_exitcode(status))
-`
-
 // waitForFile waits until path exists; false after limit (a guard against
 // a hang, not a measurement).
 func waitForFile(path string, limit time.Duration) bool {
@@ -100,8 +74,7 @@ func TestExecShowsWhatItWaitsFor(t *testing.T) {
 	// is up, and only then does the holder go on.
 	want := fmt.Sprintf("waiting for another awskeep (pid %d) getting a session for kim…", holder.Process.Pid)
 	seen := filepath.Join(u.home, "line-seen")
-	onTTY := exec.Command("python3", "-c", seenDriver, want, seen, awskeepBin, "exec", "kim", "--", "sh", "-c", "echo child-ran")
-	onTTY.Env = u.env
+	onTTY := ptyCommand(u.env, ptySpec{Steps: []ptyStep{{Wait: want, Touch: seen}}}, awskeepBin, "exec", "kim", "--", "sh", "-c", "echo child-ran")
 	var terminal bytes.Buffer
 	onTTY.Stdout = &terminal
 	if err := onTTY.Start(); err != nil {
