@@ -101,24 +101,7 @@ func TestLockCancel(t *testing.T) {
 // the child holds it, and is once it has let go.
 func TestLockAcrossProcesses(t *testing.T) {
 	lockDir := t.TempDir()
-	child := exec.Command(os.Args[0], "-test.run=^$")
-	child.Env = append(os.Environ(), helperEnv+"=hold-lock", "AWSKEEP_TEST_LOCK_DIR="+lockDir)
-	stdin, err := child.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := child.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := child.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer child.Wait()
-	defer stdin.Close()
-	if line, err := readLineTimeout(stdout, 10*time.Second); err != nil || line != "locked" {
-		t.Fatalf("child said %q, %v", line, err)
-	}
+	_, stdin := startLockHolder(t, lockDir)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	polls := &pollCounter{n: 5, cancel: cancel}
@@ -134,6 +117,34 @@ func TestLockAcrossProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	unlock()
+}
+
+// startLockHolder runs this test binary as a child that holds lock "shared"
+// in lockDir until its stdin is closed; it returns once the child holds it.
+// The test's cleanup closes stdin and waits for the child.
+func startLockHolder(t *testing.T, lockDir string) (*exec.Cmd, io.WriteCloser) {
+	t.Helper()
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	child.Env = append(os.Environ(), helperEnv+"=hold-lock", "AWSKEEP_TEST_LOCK_DIR="+lockDir)
+	stdin, err := child.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := child.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stdin.Close()
+		child.Wait()
+	})
+	if line, err := readLineTimeout(stdout, 10*time.Second); err != nil || line != "locked" {
+		t.Fatalf("child said %q, %v", line, err)
+	}
+	return child, stdin
 }
 
 func helperHoldLock() {
@@ -180,24 +191,7 @@ func (w *waitRecorder) got() ([]string, int) {
 // and the purpose, and ends that wait when the lock is granted.
 func TestLockWaitSaysWhoHoldsIt(t *testing.T) {
 	lockDir := t.TempDir()
-	child := exec.Command(os.Args[0], "-test.run=^$")
-	child.Env = append(os.Environ(), helperEnv+"=hold-lock", "AWSKEEP_TEST_LOCK_DIR="+lockDir)
-	stdin, err := child.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := child.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := child.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer child.Wait()
-	defer stdin.Close()
-	if line, err := readLineTimeout(stdout, 10*time.Second); err != nil || line != "locked" {
-		t.Fatalf("child said %q, %v", line, err)
-	}
+	child, stdin := startLockHolder(t, lockDir)
 	rec := &waitRecorder{}
 	var ended atomic.Int32
 	cfg := fileConfig(t, t.TempDir(), nil)
