@@ -209,3 +209,19 @@ func FromSDK(err error) bool {
 	var op *smithy.OperationError
 	return errors.As(err, &op)
 }
+
+// awsFailure marks the errors classify makes of a failed AWS call (AWS's
+// answer, or the network's), as against local faults; isAWSError asks for it.
+type awsFailure interface {
+	error
+	awsFailure()
+}
+
+func (*RejectedKeyError) awsFailure()  {}
+func (*AccessDeniedError) awsFailure() {}
+func (*ExpiredTokenError) awsFailure() {}
+func (*ClockSkewError) awsFailure()    {}
+func (*ThrottledError) awsFailure()    {}
+func (*UnreachableError) awsFailure()  {}
+func (*APIError) awsFailure()          {}
+func (*BadAnswerError) awsFailure()    {}

@@ -294,18 +294,8 @@ func newCallID() string {
 
 // isAWSError reports whether err is a classified AWS or network error.
 func isAWSError(err error) bool {
-	var (
-		rejected    *RejectedKeyError
-		denied      *AccessDeniedError
-		expired     *ExpiredTokenError
-		skew        *ClockSkewError
-		throttled   *ThrottledError
-		unreachable *UnreachableError
-		api         *APIError
-		bad         *BadAnswerError
-	)
-	return errors.As(err, &rejected) || errors.As(err, &denied) || errors.As(err, &expired) || errors.As(err, &skew) ||
-		errors.As(err, &throttled) || errors.As(err, &unreachable) || errors.As(err, &api) || errors.As(err, &bad)
+	var failure awsFailure
+	return errors.As(err, &failure)
 }
 
 // staleSession reports whether err means a session (not the long-term key)

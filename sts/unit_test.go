@@ -144,3 +144,19 @@ func TestSecretsNeverInStaticKeyFormatting(t *testing.T) {
 		}
 	}
 }
+
+// TestIsAWSError: every error classify makes of a failed AWS call counts as
+// one wherever it sits in the chain; a local fault does not.
+func TestIsAWSError(t *testing.T) {
+	for _, err := range []error{
+		&RejectedKeyError{}, &AccessDeniedError{}, &ExpiredTokenError{}, &ClockSkewError{},
+		&ThrottledError{}, &UnreachableError{}, &APIError{}, &BadAnswerError{},
+	} {
+		if !isAWSError(fmt.Errorf("getting credentials: %w", err)) {
+			t.Errorf("%T is not taken for an AWS error", err)
+		}
+	}
+	if isAWSError(fmt.Errorf("reading the keyring: %w", errors.New("permission denied"))) {
+		t.Error("a local fault is taken for an AWS error")
+	}
+}
