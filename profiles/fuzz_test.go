@@ -35,14 +35,7 @@ func snapshot(d *Document) map[string]map[string]string {
 // FuzzEditor parses arbitrary input, applies one edit, and checks that the
 // result parses, that the edit reads back, and that nothing else changed.
 func FuzzEditor(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join("testdata", "golden", "*.in"))
-	for i, path := range seeds {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data, uint8(i), "profile dev", "region", "eu-west-1")
-	}
+	addGoldenSeeds(f)
 	f.Add([]byte("[a]\n  [b]\nx = 1\n"), uint8(0), "a", "k", "v")
 	f.Add([]byte("[a]\nk =\n  x = 1\n[b]\ny: 2"), uint8(1), "a", "K", "")
 	f.Add([]byte("[a]\r\nk = 1\r\n\r\n[b]\r\n"), uint8(3), "a", "k", "b")
@@ -152,4 +145,17 @@ func FuzzEditor(f *testing.F) {
 			}
 		}
 	})
+}
+
+// addGoldenSeeds seeds an edit fuzzer (data, op, section, key, value) with
+// every golden input, each with its own op.
+func addGoldenSeeds(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join("testdata", "golden", "*.in"))
+	for i, path := range seeds {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data, uint8(i), "profile dev", "region", "eu-west-1")
+	}
 }

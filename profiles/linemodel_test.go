@@ -51,32 +51,10 @@ func sameAsLineModel(t *testing.T, data []byte, ops []editOp) {
 			// The line model panicked where an edit made the file one the
 			// AWS CLI refuses; the document refuses such an edit instead.
 			defer func() { panicked = recover() != nil }()
-			switch op.pick % 5 {
-			case 0:
-				o.Set(section, key, op.value)
-			case 1:
-				want = boolString(o.Unset(section, key))
-			case 2:
-				want = boolString(o.AddSection(section))
-			case 3:
-				want = boolString(o.DeleteSection(section))
-			case 4:
-				want = errString(o.RenameSection(section, op.value))
-			}
+			want = applyEdit(o, op.pick, section, key, op.value)
 			return false
 		}()
-		switch op.pick % 5 {
-		case 0:
-			d.Set(section, key, op.value)
-		case 1:
-			got = boolString(d.Unset(section, key))
-		case 2:
-			got = boolString(d.AddSection(section))
-		case 3:
-			got = boolString(d.DeleteSection(section))
-		case 4:
-			got = errString(d.RenameSection(section, op.value))
-		}
+		got = applyEdit(d, op.pick, section, key, op.value)
 		if panicked {
 			if !bytes.Equal(d.Bytes(), before) || (d.Err() == nil && got == "") || got == "true" {
 				t.Fatalf("edit %d (%d %q %q %q) makes a file the AWS CLI refuses: not refused (%q, %v)\n%q", i, op.pick%5, section, key, op.value, got, d.Err(), d.Bytes())
@@ -94,6 +72,32 @@ func sameAsLineModel(t *testing.T, data []byte, ops []editOp) {
 		}
 		sameReading(t, d, o, "edited")
 	}
+}
+
+// editor is the edit API the document and the line model share.
+type editor interface {
+	Set(section, key, value string)
+	Unset(section, key string) bool
+	AddSection(name string) bool
+	DeleteSection(name string) bool
+	RenameSection(old, new string) error
+}
+
+// applyEdit makes edit pick%5 on e and says what it answered ("" for Set).
+func applyEdit(e editor, pick uint8, section, key, value string) string {
+	switch pick % 5 {
+	case 0:
+		e.Set(section, key, value)
+	case 1:
+		return boolString(e.Unset(section, key))
+	case 2:
+		return boolString(e.AddSection(section))
+	case 3:
+		return boolString(e.DeleteSection(section))
+	case 4:
+		return errString(e.RenameSection(section, value))
+	}
+	return ""
 }
 
 type editOp struct {
@@ -180,14 +184,7 @@ func TestSameAsLineModel(t *testing.T) {
 //
 //	go test -run '^$' -fuzz SameAsLineModel ./profiles/
 func FuzzSameAsLineModel(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join("testdata", "golden", "*.in"))
-	for i, path := range seeds {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data, uint8(i), "profile dev", "region", "eu-west-1")
-	}
+	addGoldenSeeds(f)
 	f.Add([]byte("[a]\n  [b]\nx = 1\n"), uint8(0), "a", "k", "v")
 	f.Add([]byte("[DEFAULT]\ns3 =\n  x\n[a]\n"), uint8(1), "a", "K", "")
 	f.Add([]byte("[a]\r\nk = 1\r\n\r\n[b]\r\n"), uint8(3), "a", "k", "b")
