@@ -96,7 +96,7 @@ func FuzzEditor(f *testing.F) {
 		touched := map[string]bool{norm: true}
 		switch op % 5 {
 		case 0:
-			if got, ok := re.Get(section, key); !ok || got != strings.TrimSpace(value) {
+			if got, ok := re.Get(section, key); !ok || got != pyStrip(value) {
 				t.Fatalf("Set(%q, %q, %q) reads back %q, %v\n%q", section, key, value, got, ok, out)
 			}
 			want := maps.Clone(before[norm])

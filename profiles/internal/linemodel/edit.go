@@ -71,7 +71,7 @@ func checkKey(key string) string {
 // The value is trimmed; a value with a line break is refused (see Err).
 func (d *Document) Set(section, key, value string) {
 
-	value = strings.TrimSpace(value)
+	value = pyStrip(value)
 	if msg := checkSectionName(section); msg != "" {
 		d.refuse(&InvalidEditError{Section: section, Msg: msg})
 		return
@@ -84,7 +84,7 @@ func (d *Document) Set(section, key, value string) {
 		d.refuse(&InvalidEditError{Section: section, Key: key, Value: value, Msg: "the value may not contain line breaks"})
 		return
 	}
-	if !utf8.ValidString(key + value) {
+	if !utf8.ValidString(key) || !utf8.ValidString(value) {
 		d.refuse(&InvalidEditError{Section: section, Key: key, Value: value, Msg: "the key and value must be UTF-8 text"})
 		return
 	}
