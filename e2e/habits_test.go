@@ -186,9 +186,9 @@ func TestProfilePickerOnATerminal(t *testing.T) {
 		})
 	}
 	// export: the list is on the terminal; stdout has only the lines.
-	_, stdout, code := s.u.typing(t, []keyStep{{"zeta", "alice"}, {"alice", "\r"}}, "export", "--format", "env", "--no-session")
+	terminal, stdout, code := s.u.typing(t, []keyStep{{"zeta", "alice"}, {"alice", "\r"}}, "export", "--format", "env", "--no-session")
 	if code != 0 || !strings.HasPrefix(stdout, "AWS_ACCESS_KEY_ID="+s.alice.Key.AccessKeyID+"\n") {
-		t.Errorf("export after picking: exit %d, stdout %q", code, stdout)
+		t.Errorf("export after picking: exit %d, stdout %q; terminal:\n%s", code, stdout, terminal)
 	}
 	// Ctrl-C leaves without a profile.
 	_, stdout, code = s.u.typing(t, []keyStep{{"zeta", "\x03"}}, "export")
